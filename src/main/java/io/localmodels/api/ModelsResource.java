@@ -1,0 +1,96 @@
+package io.localmodels.api;
+
+import io.localmodels.inference.ConfiguredModel;
+import io.localmodels.inference.ModelRegistry;
+import io.localmodels.inference.ModelState;
+import io.localmodels.models.ModelCatalog;
+import io.localmodels.models.ModelSpec;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+@Path("/models")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "models", description = "The model catalog and what is loaded")
+public class ModelsResource {
+
+    public record FileView(String name, long size, String sha256) {
+    }
+
+    public record ModelView(String id, String role, String description, String licence, boolean isDefault,
+                            boolean configured, boolean required, String state, String provider, String reason,
+                            String hint, List<FileView> files) {
+    }
+
+    private final ModelCatalog catalog;
+    private final ModelRegistry registry;
+
+    public ModelsResource(ModelCatalog catalog, ModelRegistry registry) {
+        this.catalog = catalog;
+        this.registry = registry;
+    }
+
+    @GET
+    @Operation(summary = "Every model in the catalog, with the state of the configured ones")
+    public List<ModelView> list() {
+        Map<String, ConfiguredModel> configured = registry.configured().stream()
+                .collect(Collectors.toMap(ConfiguredModel::id, Function.identity()));
+        return catalog.all().stream().map(m -> view(m, configured.get(m.id()))).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One catalog model")
+    public ModelView get(@PathParam("id") String id) {
+        ModelSpec spec = catalog.find(id).orElseThrow(() -> ApiException.notFound("unknown model id '" + id + "'"));
+        return view(spec, configured(id));
+    }
+
+    @POST
+    @Path("/{id}/load")
+    @Blocking
+    @Operation(summary = "Fetch and open a configured model now (after supplying a missing file, say)")
+    public ModelView load(@PathParam("id") String id) {
+        ModelSpec spec = catalog.find(id).orElseThrow(() -> ApiException.notFound("unknown model id '" + id + "'"));
+        ConfiguredModel cm = configured(id);
+        if (cm == null) {
+            throw new ApiException(409, "not_configured", "model " + id
+                    + " is not configured; add it to lma.models.required or lma.models.optional");
+        }
+        registry.load(id);
+        return view(spec, cm);
+    }
+
+    private ConfiguredModel configured(String id) {
+        return registry.configured().stream().filter(c -> c.id().equals(id)).findFirst().orElse(null);
+    }
+
+    private ModelView view(ModelSpec m, ConfiguredModel cm) {
+        ModelState state = cm == null ? null : registry.state(m.id());
+        String provider = null;
+        String reason = null;
+        String hint = null;
+        if (state instanceof ModelState.Loaded l) {
+            provider = l.provider().label();
+        } else if (state instanceof ModelState.Missing miss) {
+            reason = miss.reason();
+            hint = miss.hint();
+        } else if (state instanceof ModelState.Failed f) {
+            reason = f.reason();
+        }
+        return new ModelView(m.id(), m.role(), m.description(), m.licence(), m.isDefault(), cm != null,
+                cm != null && cm.required(), state == null ? "not_configured" : state.label(), provider, reason, hint,
+                m.files().stream().map(f -> new FileView(f.name(), f.size(), f.sha256())).toList());
+    }
+}
