@@ -30,6 +30,12 @@ public class ErrorMappers {
                 .header("Retry-After", 30).build();
     }
 
+    /** Declared separately: quarkus-rest-jackson ships its own mapper for this exact type. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return json((JsonProcessingException) e);
+    }
+
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         String message = e instanceof MismatchedInputException
