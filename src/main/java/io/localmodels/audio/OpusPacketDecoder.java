@@ -1,0 +1,39 @@
+package io.localmodels.audio;
+
+import io.github.jaredmdobson.concentus.OpusDecoder;
+import io.github.jaredmdobson.concentus.OpusException;
+
+import java.util.Arrays;
+
+/** One Opus packet per call through Concentus (pure Java, no native library). */
+public final class OpusPacketDecoder implements AudioDecoder {
+
+    /** The longest Opus packet is 120 ms. */
+    private static final int MAX_FRAME_MS = 120;
+
+    private final OpusDecoder decoder;
+    private final int channels;
+    private final short[] buffer;
+    private final int maxFrameSize;
+
+    public OpusPacketDecoder(int sampleRate, int channels) {
+        try {
+            this.decoder = new OpusDecoder(sampleRate, channels);
+        } catch (OpusException e) {
+            throw new IllegalArgumentException("cannot create an Opus decoder for " + sampleRate + " Hz, " + channels + " channels", e);
+        }
+        this.channels = channels;
+        this.maxFrameSize = sampleRate * MAX_FRAME_MS / 1000;
+        this.buffer = new short[maxFrameSize * channels];
+    }
+
+    @Override
+    public short[] decode(byte[] packet) throws CorruptAudioException {
+        try {
+            int samples = decoder.decode(packet, 0, packet.length, buffer, 0, maxFrameSize, false);
+            return Arrays.copyOf(buffer, samples * channels);
+        } catch (OpusException | RuntimeException e) {
+            throw new CorruptAudioException("corrupt Opus packet of " + packet.length + " bytes: " + e.getMessage(), e);
+        }
+    }
+}
