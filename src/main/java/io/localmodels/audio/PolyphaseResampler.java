@@ -3,14 +3,14 @@ package io.localmodels.audio;
 /**
  * Rational L/M resampler: a Kaiser-windowed sinc low-pass designed at L × the input rate and
  * evaluated only at the output instants (polyphase), so each output costs one short dot product.
- * The pass band ends at 84 % of the lower Nyquist frequency and the stop band (≥ 80 dB design
+ * The pass band ends at 92 % of the lower Nyquist frequency and the stop band (≥ 80 dB design
  * attenuation) starts at it, so nothing above the new Nyquist folds back into speech. The
  * filter's group delay is compensated: output sample n is input time n·M/L exactly.
  */
 public final class PolyphaseResampler implements Resampler {
 
     private static final double STOPBAND_DB = 80;
-    private static final double TRANSITION = 0.16;
+    private static final double TRANSITION = 0.08;
 
     private final int up;
     private final int down;

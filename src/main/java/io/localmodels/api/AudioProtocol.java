@@ -1,0 +1,219 @@
+package io.localmodels.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.localmodels.audio.AudioEncoding;
+import io.localmodels.audio.StreamFormat;
+import io.localmodels.session.SessionEvent;
+import io.localmodels.session.StreamSettings;
+import io.localmodels.vad.VadParameters;
+
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The JSON messages of {@code /ws/audio} (see docs/protocol.md): parsing client messages, writing server ones. */
+final class AudioProtocol {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?|auto");
+    private static final Set<String> CONFIG_FIELDS = Set.of("type", "session_id", "sample_rate", "encoding", "language",
+            "channels", "vad");
+    private static final Set<String> VAD_FIELDS = Set.of("threshold", "min_silence_ms", "speech_pad_ms", "min_speech_ms",
+            "max_speech_s");
+
+    private AudioProtocol() {
+    }
+
+    /** A client message that breaks the protocol; {@code code} is the documented error code. */
+    static final class ProtocolError extends Exception {
+        final String code;
+
+        ProtocolError(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    sealed interface ClientMessage {
+        record Config(JsonNode body) implements ClientMessage {
+        }
+
+        record AudioChunk(Long chunkId, byte[] data) implements ClientMessage {
+        }
+
+        record EndOfStream() implements ClientMessage {
+        }
+    }
+
+    static ClientMessage parse(String text) throws ProtocolError {
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolError("invalid_json", "text messages must be JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new ProtocolError("invalid_json", "text messages must be a JSON object");
+        }
+        JsonNode type = node.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new ProtocolError("missing_type", "the message has no \"type\" string");
+        }
+        return switch (type.asText()) {
+            case "config" -> new ClientMessage.Config(node);
+            case "audio_chunk" -> audioChunk(node);
+            case "end_of_stream" -> new ClientMessage.EndOfStream();
+            default -> throw new ProtocolError("unknown_type", "unknown message type \"" + type.asText()
+                    + "\"; expected config, audio_chunk or end_of_stream");
+        };
+    }
+
+    private static ClientMessage audioChunk(JsonNode node) throws ProtocolError {
+        JsonNode id = node.get("chunk_id");
+        Long chunkId = null;
+        if (id != null && !id.isNull()) {
+            if (!id.canConvertToLong() || !id.isIntegralNumber() || id.asLong() < 0) {
+                throw new ProtocolError("invalid_message", "chunk_id must be a non-negative integer");
+            }
+            chunkId = id.asLong();
+        }
+        JsonNode data = node.get("data_b64");
+        if (data == null || !data.isTextual()) {
+            throw new ProtocolError("invalid_base64", "audio_chunk needs a \"data_b64\" string");
+        }
+        try {
+            return new ClientMessage.AudioChunk(chunkId, Base64.getMimeDecoder().decode(strictBase64(data.asText())));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolError("invalid_base64", "data_b64 is not valid base64: " + e.getMessage());
+        }
+    }
+
+    /** The MIME decoder skips unknown characters; reject them instead of decoding garbage. */
+    private static String strictBase64(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+                    || c == '/' || c == '=' || c == '\r' || c == '\n';
+            if (!ok) {
+                throw new IllegalArgumentException("illegal character '" + c + "' at " + i);
+            }
+        }
+        return s;
+    }
+
+    static StreamSettings settings(JsonNode body, VadParameters defaults, String defaultLanguage) throws ProtocolError {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!CONFIG_FIELDS.contains(f)) {
+                throw new ProtocolError("invalid_config", "unknown config field \"" + f + "\"");
+            }
+        }
+        String sessionId = optionalText(body, "session_id").orElse(null);
+        if (sessionId != null && !SESSION_ID.matcher(sessionId).matches()) {
+            throw new ProtocolError("invalid_config", "session_id must be 1-128 characters of A-Z a-z 0-9 . _ : -");
+        }
+        int rate = optionalInt(body, "sample_rate").orElse(16000);
+        String enc = optionalText(body, "encoding").orElse("pcm16");
+        AudioEncoding encoding = AudioEncoding.fromWire(enc).orElseThrow(() ->
+                new ProtocolError("invalid_config", "encoding \"" + enc + "\" is not supported; use pcm16 or opus"));
+        int channels = optionalInt(body, "channels").orElse(1);
+        String language = optionalText(body, "language").orElse(defaultLanguage);
+        if (!LANGUAGE.matcher(language).matches()) {
+            throw new ProtocolError("invalid_config", "language must be an ISO 639 code such as es or en, or auto");
+        }
+        StreamFormat format;
+        try {
+            format = new StreamFormat(rate, encoding, channels);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolError("invalid_config", e.getMessage());
+        }
+        VadParameters vad = defaults;
+        JsonNode v = body.get("vad");
+        if (v != null && !v.isNull()) {
+            if (!v.isObject()) {
+                throw new ProtocolError("invalid_config", "vad must be an object");
+            }
+            for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!VAD_FIELDS.contains(f)) {
+                    throw new ProtocolError("invalid_config", "unknown vad field \"" + f + "\"; expected " + VAD_FIELDS);
+                }
+            }
+            try {
+                vad = defaults.with(optionalDouble(v, "threshold"), optionalInt(v, "min_silence_ms").orElse(null),
+                        optionalInt(v, "speech_pad_ms").orElse(null), optionalInt(v, "min_speech_ms").orElse(null),
+                        optionalDouble(v, "max_speech_s"));
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolError("invalid_config", e.getMessage());
+            }
+        }
+        return new StreamSettings(sessionId, format, language, vad);
+    }
+
+    private static Optional<String> optionalText(JsonNode n, String field) throws ProtocolError {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw new ProtocolError("invalid_config", field + " must be a string");
+        }
+        return Optional.of(v.asText());
+    }
+
+    private static Optional<Integer> optionalInt(JsonNode n, String field) throws ProtocolError {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new ProtocolError("invalid_config", field + " must be an integer");
+        }
+        return Optional.of(v.asInt());
+    }
+
+    private static Double optionalDouble(JsonNode n, String field) throws ProtocolError {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber()) {
+            throw new ProtocolError("invalid_config", field + " must be a number");
+        }
+        return v.asDouble();
+    }
+
+    static String error(String code, String message, boolean fatal) {
+        ObjectNode o = JSON.createObjectNode().put("type", "error").put("code", code).put("message", message)
+                .put("fatal", fatal);
+        return o.toString();
+    }
+
+    static String toJson(SessionEvent event) {
+        ObjectNode o = JSON.createObjectNode();
+        if (event instanceof SessionEvent.Attached a) {
+            o.put("type", "config_ack").put("session_id", a.sessionId()).put("sample_rate", a.sampleRate())
+                    .put("encoding", a.encoding()).put("channels", a.channels()).put("language", a.language())
+                    .put("resumed", a.resumed()).put("received_seconds", a.receivedSeconds())
+                    .put("received_samples", a.receivedSamples()).put("audio_sha256", a.audioSha256());
+        } else if (event instanceof SessionEvent.SpeechStarted s) {
+            o.put("type", "speech_started").put("session_id", s.sessionId()).put("start", s.start());
+        } else if (event instanceof SessionEvent.SpeechStopped s) {
+            o.put("type", "speech_stopped").put("session_id", s.sessionId()).put("segment_id", s.segmentId())
+                    .put("start", s.start()).put("end", s.end());
+        } else if (event instanceof SessionEvent.Error e) {
+            return error(e.code(), e.message(), e.fatal());
+        } else if (event instanceof SessionEvent.Ended e) {
+            o.put("type", "stream_ended").put("session_id", e.sessionId()).put("received_seconds", e.receivedSeconds())
+                    .put("received_samples", e.receivedSamples()).put("audio_sha256", e.audioSha256())
+                    .put("segments", e.segments());
+        }
+        return o.toString();
+    }
+}

@@ -1,0 +1,331 @@
+package io.localmodels.session;
+
+import io.localmodels.audio.AudioDecoder;
+import io.localmodels.audio.CorruptAudioException;
+import io.localmodels.audio.Downmix;
+import io.localmodels.audio.Resampler;
+import io.localmodels.audio.StreamFormat;
+import io.localmodels.vad.SileroVad;
+import io.localmodels.vad.VadEvent;
+import io.localmodels.vad.VadStream;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import org.jboss.logging.Logger;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One audio session. The transport offers frames from its I/O thread; they travel through one
+ * Mutiny stream, serial per session, on the shared audio executor: decode → downmix → resample to
+ * 16 kHz → Silero VAD → boundary events and utterances. A session outlives its socket: events
+ * produced while no socket is attached wait in a bounded outbox and go out when it resumes.
+ */
+public final class AudioSession {
+
+    private static final Logger LOG = Logger.getLogger(AudioSession.class);
+
+    public enum Offer { ACCEPTED, DUPLICATE, OVERLOADED, ENDED }
+
+    enum State { ACTIVE, ENDED }
+
+    private sealed interface Work {
+        record Audio(byte[] bytes) implements Work {
+        }
+
+        record Attach(SessionListener listener, boolean resumed) implements Work {
+        }
+
+        record End() implements Work {
+        }
+    }
+
+    /** What the session needs from the service around it. */
+    interface Host {
+        void ended(AudioSession session);
+
+        void audioProcessed(double seconds);
+
+        void undeliveredDropped();
+    }
+
+    private final String id;
+    private final StreamSettings settings;
+    private final AudioDecoder decoder;
+    private final Resampler resampler;
+    private final VadStream vad;
+    private final UtteranceSink sink;
+    private final Host host;
+    private final long maxBufferedBytes;
+    private final long maxFrames;
+    private final int maxUndelivered;
+    private final MessageDigest digest;
+    private final UnicastProcessor<Work> inbox = UnicastProcessor.create();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final Object deliveryLock = new Object();
+    private final ArrayDeque<SessionEvent> outbox = new ArrayDeque<>();
+
+    private volatile State state = State.ACTIVE;
+    private volatile SessionListener listener;
+    private volatile long lastAudioNanos = System.nanoTime();
+    private volatile long detachedAtNanos = -1;
+    /** Highest audio_chunk id accepted; lower or equal ids are re-sends. */
+    private long lastChunkId = Long.MIN_VALUE;
+    private long receivedFrames;
+    private int segments;
+
+    AudioSession(String id, StreamSettings settings, SileroVad silero, UtteranceSink sink, Host host, Executor executor,
+                 long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered) {
+        this.id = id;
+        this.settings = settings;
+        this.decoder = AudioDecoder.forFormat(settings.format());
+        this.resampler = Resampler.create(settings.format().sampleRate(), SileroVad.SAMPLE_RATE);
+        this.vad = new VadStream(silero, settings.vad(), 1);
+        this.sink = sink;
+        this.host = host;
+        this.maxBufferedBytes = maxBufferedBytes;
+        this.maxFrames = maxSessionSeconds * settings.format().sampleRate();
+        this.maxUndelivered = maxUndelivered;
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        inbox.emitOn(executor).subscribe().with(this::process,
+                failure -> LOG.errorf(failure, "session %s: audio pipeline failed", id));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public StreamFormat format() {
+        return settings.format();
+    }
+
+    public StreamSettings settings() {
+        return settings;
+    }
+
+    public boolean ended() {
+        return state == State.ENDED;
+    }
+
+    public boolean attached() {
+        return listener != null;
+    }
+
+    long lastAudioNanos() {
+        return lastAudioNanos;
+    }
+
+    long detachedAtNanos() {
+        return detachedAtNanos;
+    }
+
+    /** Accepts a frame unless it is a re-send, the buffer is full, or the session has ended. */
+    public Offer offer(byte[] bytes, Long chunkId) {
+        if (state == State.ENDED) {
+            return Offer.ENDED;
+        }
+        synchronized (this) {
+            if (chunkId != null) {
+                if (chunkId <= lastChunkId) {
+                    return Offer.DUPLICATE;
+                }
+            }
+            if (pendingBytes.get() + bytes.length > maxBufferedBytes) {
+                return Offer.OVERLOADED;
+            }
+            if (chunkId != null) {
+                lastChunkId = chunkId;
+            }
+            pendingBytes.addAndGet(bytes.length);
+            lastAudioNanos = System.nanoTime();
+        }
+        inbox.onNext(new Work.Audio(bytes));
+        return Offer.ACCEPTED;
+    }
+
+    /** Attaches a transport; it gets {@link SessionEvent.Attached} once everything before it is processed. */
+    void attach(SessionListener newListener, boolean resumed) {
+        synchronized (deliveryLock) {
+            SessionListener old = listener;
+            if (old != null && old != newListener) {
+                old.deliver(new SessionEvent.Error("session_taken_over",
+                        "session " + id + " was resumed on another connection", true, 1000));
+            }
+            // Until the Attach work runs, events still go to the outbox (in order).
+            listener = null;
+            detachedAtNanos = System.nanoTime();
+        }
+        lastAudioNanos = System.nanoTime();
+        inbox.onNext(new Work.Attach(newListener, resumed));
+    }
+
+    /** The transport went away; the session stays resumable. */
+    void detach(SessionListener gone) {
+        synchronized (deliveryLock) {
+            if (listener == gone) {
+                listener = null;
+                detachedAtNanos = System.nanoTime();
+            }
+        }
+    }
+
+    public void end() {
+        if (state != State.ENDED) {
+            inbox.onNext(new Work.End());
+        }
+    }
+
+    /** Ends the session without a client (resume window over, or shutdown). */
+    void expire() {
+        state = State.ENDED;
+        inbox.onComplete();
+    }
+
+    /** Tells the attached client it was idle too long and closes its socket. */
+    void idleTimeout(long idleSeconds) {
+        deliver(new SessionEvent.Error("idle_timeout", "no audio for " + idleSeconds
+                + " s; the session can be resumed with its session_id", true, 1000));
+    }
+
+    private void process(Work work) {
+        try {
+            if (work instanceof Work.Audio a) {
+                processAudio(a.bytes());
+            } else if (work instanceof Work.Attach at) {
+                synchronized (deliveryLock) {
+                    listener = at.listener();
+                    detachedAtNanos = -1;
+                    at.listener().deliver(attachedEvent(at.resumed()));
+                    while (!outbox.isEmpty()) {
+                        at.listener().deliver(outbox.poll());
+                    }
+                }
+            } else if (work instanceof Work.End) {
+                finish(null);
+            }
+        } catch (RuntimeException | ai.onnxruntime.OrtException e) {
+            LOG.errorf(e, "session %s: processing failed", id);
+            finish(new SessionEvent.Error("internal_error", "audio processing failed: " + e.getMessage(), true, 1011));
+        }
+    }
+
+    private void processAudio(byte[] bytes) throws ai.onnxruntime.OrtException {
+        try {
+            if (state == State.ENDED) {
+                return;
+            }
+            short[] pcm;
+            try {
+                pcm = decoder.decode(bytes);
+            } catch (CorruptAudioException e) {
+                deliver(SessionEvent.Error.nonFatal("invalid_audio", e.getMessage() + "; the frame was dropped"));
+                return;
+            }
+            updateDigest(pcm);
+            int channels = settings.format().channels();
+            receivedFrames += pcm.length / channels;
+            host.audioProcessed(pcm.length / (double) channels / settings.format().sampleRate());
+            float[] mono = Downmix.toMonoFloat(pcm, channels);
+            handle(vad.accept(resampler.process(mono)));
+            if (receivedFrames > maxFrames) {
+                finish(new SessionEvent.Error("session_too_long", "the session passed the "
+                        + maxFrames / settings.format().sampleRate() + " s limit (lma.audio.max-session-duration)", true, 1008));
+            }
+        } finally {
+            pendingBytes.addAndGet(-bytes.length);
+        }
+    }
+
+    private void finish(SessionEvent.Error error) {
+        if (state == State.ENDED) {
+            return;
+        }
+        try {
+            handle(vad.accept(resampler.flush()));
+            handle(vad.finish());
+        } catch (ai.onnxruntime.OrtException | RuntimeException e) {
+            LOG.errorf(e, "session %s: flushing the VAD failed", id);
+        }
+        state = State.ENDED;
+        deliver(new SessionEvent.Ended(id, seconds(), receivedFrames, sha256(), segments));
+        if (error != null) {
+            deliver(error);
+        } else {
+            synchronized (deliveryLock) {
+                if (listener != null) {
+                    listener.close(1000, "end of stream");
+                }
+            }
+        }
+        inbox.onComplete();
+        host.ended(this);
+    }
+
+    private void handle(List<VadEvent> events) {
+        for (VadEvent e : events) {
+            if (e instanceof VadEvent.SpeechStarted s) {
+                deliver(new SessionEvent.SpeechStarted(id, round(s.start())));
+            } else if (e instanceof VadEvent.SpeechStopped s) {
+                segments++;
+                var u = s.utterance();
+                deliver(new SessionEvent.SpeechStopped(id, u.segmentId(), round(u.startSeconds()), round(u.endSeconds())));
+                sink.accept(id, settings.language(), u);
+            }
+        }
+    }
+
+    private void deliver(SessionEvent event) {
+        synchronized (deliveryLock) {
+            SessionListener l = listener;
+            if (l != null) {
+                l.deliver(event);
+                return;
+            }
+            if (outbox.size() >= maxUndelivered) {
+                outbox.poll();
+                host.undeliveredDropped();
+            }
+            outbox.add(event);
+        }
+    }
+
+    private SessionEvent.Attached attachedEvent(boolean resumed) {
+        StreamFormat f = settings.format();
+        return new SessionEvent.Attached(id, f.sampleRate(), f.encoding().wireName(), f.channels(), settings.language(),
+                resumed, seconds(), receivedFrames, sha256());
+    }
+
+    private double seconds() {
+        return round(receivedFrames / (double) settings.format().sampleRate());
+    }
+
+    private void updateDigest(short[] pcm) {
+        byte[] le = new byte[pcm.length * 2];
+        for (int i = 0; i < pcm.length; i++) {
+            le[2 * i] = (byte) pcm[i];
+            le[2 * i + 1] = (byte) (pcm[i] >> 8);
+        }
+        digest.update(le);
+    }
+
+    /** SHA-256 of every decoded sample so far (little-endian int16, interleaved): what the server holds. */
+    private String sha256() {
+        try {
+            return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+}

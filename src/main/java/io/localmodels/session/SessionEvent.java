@@ -1,0 +1,26 @@
+package io.localmodels.session;
+
+/** What a session tells its client, independent of the transport. */
+public sealed interface SessionEvent {
+
+    record Attached(String sessionId, int sampleRate, String encoding, int channels, String language, boolean resumed,
+                    double receivedSeconds, long receivedSamples, String audioSha256) implements SessionEvent {
+    }
+
+    record SpeechStarted(String sessionId, double start) implements SessionEvent {
+    }
+
+    record SpeechStopped(String sessionId, int segmentId, double start, double end) implements SessionEvent {
+    }
+
+    /** {@code fatal}: the transport should close after delivering it, with {@code closeCode}. */
+    record Error(String code, String message, boolean fatal, int closeCode) implements SessionEvent {
+        public static Error nonFatal(String code, String message) {
+            return new Error(code, message, false, 0);
+        }
+    }
+
+    record Ended(String sessionId, double receivedSeconds, long receivedSamples, String audioSha256, int segments)
+            implements SessionEvent {
+    }
+}

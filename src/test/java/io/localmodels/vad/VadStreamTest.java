@@ -1,0 +1,87 @@
+package io.localmodels.vad;
+
+import io.localmodels.audio.Resampler;
+import io.localmodels.inference.ModelRegistry;
+import io.localmodels.testing.OfflineSileroReference;
+import io.localmodels.testing.SharedFiles;
+import io.localmodels.testing.Wav;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The streaming VAD against the offline reference, without the socket. */
+@QuarkusTest
+class VadStreamTest {
+
+    @Inject
+    SileroVad vad;
+
+    @Inject
+    ModelRegistry registry;
+
+    @Inject
+    VadConfig config;
+
+    @BeforeEach
+    void modelLoaded() {
+        SharedFiles.require("models/silero-vad/silero_vad.onnx");
+        registry.load("silero-vad");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"audio/jfk.wav", "audio/silero-test.wav", "audio/picovoice/test_es.wav"})
+    void streamingMatchesTheOfflineReference(String file) throws Exception {
+        Wav wav = Wav.read(SharedFiles.require(file));
+        float[] audio = wav.mono();
+        List<long[]> expected = OfflineSileroReference.speechTimestamps(
+                SharedFiles.path("models/silero-vad/silero_vad.onnx"), audio, 30);
+
+        VadStream stream = new VadStream(vad, VadParameters.from(config), 1);
+        List<VadEvent> events = new ArrayList<>();
+        int pos = 0;
+        int step = 16000 * 20 / 1000;
+        Resampler r = Resampler.create(16000, 16000);
+        while (pos < audio.length) {
+            int n = Math.min(step + (pos / step) % 3 * 160, audio.length - pos);
+            events.addAll(stream.accept(r.process(Arrays.copyOfRange(audio, pos, pos + n))));
+            pos += n;
+        }
+        events.addAll(stream.finish());
+
+        List<long[]> actual = new ArrayList<>();
+        double lastStart = -1;
+        for (VadEvent e : events) {
+            if (e instanceof VadEvent.SpeechStarted s) {
+                lastStart = s.start();
+            } else if (e instanceof VadEvent.SpeechStopped s) {
+                assertEquals(lastStart, s.utterance().startSeconds(), 1e-9, "started/stopped pair");
+                actual.add(new long[] {s.utterance().startSample(), s.utterance().endSample()});
+                assertEquals(s.utterance().endSample() - s.utterance().startSample(), s.utterance().samples().length);
+            }
+        }
+        assertEquals(expected.size(), actual.size(), describe(expected) + " vs " + describe(actual));
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i)[0], actual.get(i)[0], "segment " + i + " start");
+            assertEquals(expected.get(i)[1], actual.get(i)[1], "segment " + i + " end");
+        }
+        assertTrue(!expected.isEmpty());
+    }
+
+    static String describe(List<long[]> segs) {
+        StringBuilder sb = new StringBuilder("[");
+        for (long[] s : segs) {
+            sb.append(String.format("%.3f-%.3f ", s[0] / 16000.0, s[1] / 16000.0));
+        }
+        return sb.append("]").toString();
+    }
+}
