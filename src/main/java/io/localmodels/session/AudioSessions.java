@@ -6,6 +6,7 @@ import io.localmodels.vad.SileroVad;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every live and resumable audio session, the bounded executor their pipelines run on, and the
  * housekeeping that ends them: resume window, idle timeout.
  */
+@Startup
 @Singleton
 public class AudioSessions implements AudioSession.Host {
 
