@@ -8,6 +8,8 @@ import io.localmodels.audio.StreamFormat;
 import io.localmodels.vad.SileroVad;
 import io.localmodels.vad.VadEvent;
 import io.localmodels.vad.VadStream;
+import io.localmodels.vad.WindowScorer;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import org.jboss.logging.Logger;
 
@@ -58,6 +60,7 @@ public final class AudioSession {
     private final AudioDecoder decoder;
     private final Resampler resampler;
     private final VadStream vad;
+    private final Executor executor;
     private final UtteranceSink sink;
     private final Host host;
     private final long maxBufferedBytes;
@@ -78,13 +81,14 @@ public final class AudioSession {
     private long receivedFrames;
     private int segments;
 
-    AudioSession(String id, StreamSettings settings, SileroVad silero, UtteranceSink sink, Host host, Executor executor,
-                 long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered) {
+    AudioSession(String id, StreamSettings settings, SileroVad silero, WindowScorer scorer, UtteranceSink sink, Host host,
+                 Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered) {
         this.id = id;
         this.settings = settings;
         this.decoder = AudioDecoder.forFormat(settings.format());
         this.resampler = Resampler.create(settings.format().sampleRate(), SileroVad.SAMPLE_RATE);
-        this.vad = new VadStream(silero, settings.vad(), 1);
+        this.vad = new VadStream(scorer, silero, settings.vad(), 1);
+        this.executor = executor;
         this.sink = sink;
         this.host = host;
         this.maxBufferedBytes = maxBufferedBytes;
@@ -95,8 +99,11 @@ public final class AudioSession {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        inbox.emitOn(executor).subscribe().with(this::process,
-                failure -> LOG.errorf(failure, "session %s: audio pipeline failed", id));
+        // One stream per session: items are handled one after another (concatenate), each on the
+        // audio executor, while VAD scoring waits without holding a thread.
+        inbox.emitOn(executor)
+                .onItem().transformToUniAndConcatenate(this::process)
+                .subscribe().with(ignored -> { }, failure -> LOG.errorf(failure, "session %s: audio pipeline failed", id));
     }
 
     public String id() {
@@ -195,64 +202,76 @@ public final class AudioSession {
                 + " s; the session can be resumed with its session_id", true, 1000));
     }
 
-    private void process(Work work) {
-        try {
-            if (work instanceof Work.Audio a) {
-                processAudio(a.bytes());
-            } else if (work instanceof Work.Attach at) {
-                synchronized (deliveryLock) {
-                    listener = at.listener();
-                    detachedAtNanos = -1;
-                    at.listener().deliver(attachedEvent(at.resumed()));
-                    while (!outbox.isEmpty()) {
-                        at.listener().deliver(outbox.poll());
-                    }
+    private Uni<Void> process(Work work) {
+        if (work instanceof Work.Audio a) {
+            return processAudio(a.bytes());
+        }
+        if (work instanceof Work.Attach at) {
+            synchronized (deliveryLock) {
+                listener = at.listener();
+                detachedAtNanos = -1;
+                at.listener().deliver(attachedEvent(at.resumed()));
+                while (!outbox.isEmpty()) {
+                    at.listener().deliver(outbox.poll());
                 }
-            } else if (work instanceof Work.End) {
-                finish(null);
             }
-        } catch (RuntimeException | ai.onnxruntime.OrtException e) {
-            LOG.errorf(e, "session %s: processing failed", id);
-            finish(new SessionEvent.Error("internal_error", "audio processing failed: " + e.getMessage(), true, 1011));
+            return Uni.createFrom().voidItem();
         }
+        return finish(null);
     }
 
-    private void processAudio(byte[] bytes) throws ai.onnxruntime.OrtException {
-        try {
-            if (state == State.ENDED) {
-                return;
-            }
-            short[] pcm;
-            try {
-                pcm = decoder.decode(bytes);
-            } catch (CorruptAudioException e) {
-                deliver(SessionEvent.Error.nonFatal("invalid_audio", e.getMessage() + "; the frame was dropped"));
-                return;
-            }
-            updateDigest(pcm);
-            int channels = settings.format().channels();
-            receivedFrames += pcm.length / channels;
-            host.audioProcessed(pcm.length / (double) channels / settings.format().sampleRate());
-            float[] mono = Downmix.toMonoFloat(pcm, channels);
-            handle(vad.accept(resampler.process(mono)));
-            if (receivedFrames > maxFrames) {
-                finish(new SessionEvent.Error("session_too_long", "the session passed the "
-                        + maxFrames / settings.format().sampleRate() + " s limit (lma.audio.max-session-duration)", true, 1008));
-            }
-        } finally {
+    private Uni<Void> processAudio(byte[] bytes) {
+        if (state == State.ENDED) {
             pendingBytes.addAndGet(-bytes.length);
+            return Uni.createFrom().voidItem();
         }
+        short[] pcm;
+        try {
+            pcm = decoder.decode(bytes);
+        } catch (CorruptAudioException e) {
+            pendingBytes.addAndGet(-bytes.length);
+            deliver(SessionEvent.Error.nonFatal("invalid_audio", e.getMessage() + "; the frame was dropped"));
+            return Uni.createFrom().voidItem();
+        }
+        updateDigest(pcm);
+        int channels = settings.format().channels();
+        receivedFrames += pcm.length / channels;
+        host.audioProcessed(pcm.length / (double) channels / settings.format().sampleRate());
+        float[] resampled = resampler.process(Downmix.toMonoFloat(pcm, channels));
+        return vadStage(vad.accept(resampled))
+                .onTermination().invoke(() -> pendingBytes.addAndGet(-bytes.length))
+                .onItem().transformToUni(ignored -> receivedFrames > maxFrames
+                        ? finish(new SessionEvent.Error("session_too_long", "the session passed the "
+                        + maxFrames / settings.format().sampleRate() + " s limit (lma.audio.max-session-duration)", true, 1008))
+                        : Uni.createFrom().voidItem())
+                .onFailure().recoverWithUni(this::failed);
     }
 
-    private void finish(SessionEvent.Error error) {
+    /** Waits for the VAD's answer, then hands its events on, back on the audio executor. */
+    private Uni<Void> vadStage(java.util.concurrent.CompletionStage<List<VadEvent>> stage) {
+        return Uni.createFrom().completionStage(stage).emitOn(executor).onItem().invoke(this::handle).replaceWithVoid();
+    }
+
+    private Uni<Void> failed(Throwable e) {
+        LOG.errorf(e, "session %s: processing failed", id);
+        return finish(new SessionEvent.Error("internal_error", "audio processing failed: " + e.getMessage(), true, 1011));
+    }
+
+    private Uni<Void> finish(SessionEvent.Error error) {
+        if (state == State.ENDED) {
+            return Uni.createFrom().voidItem();
+        }
+        return vadStage(vad.accept(resampler.flush()))
+                .chain(() -> vadStage(vad.finish()))
+                .onFailure().invoke(e -> LOG.errorf(e, "session %s: flushing the VAD failed", id))
+                .onFailure().recoverWithNull()
+                .invoke(() -> ended(error))
+                .replaceWithVoid();
+    }
+
+    private void ended(SessionEvent.Error error) {
         if (state == State.ENDED) {
             return;
-        }
-        try {
-            handle(vad.accept(resampler.flush()));
-            handle(vad.finish());
-        } catch (ai.onnxruntime.OrtException | RuntimeException e) {
-            LOG.errorf(e, "session %s: flushing the VAD failed", id);
         }
         state = State.ENDED;
         deliver(new SessionEvent.Ended(id, seconds(), receivedFrames, sha256(), segments));

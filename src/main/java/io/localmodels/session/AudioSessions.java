@@ -3,6 +3,8 @@ package io.localmodels.session;
 import io.localmodels.inference.ModelRegistry;
 import io.localmodels.inference.ModelState;
 import io.localmodels.vad.SileroVad;
+import io.localmodels.vad.VadBatcher;
+import io.localmodels.vad.WindowScorer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +36,7 @@ public class AudioSessions implements AudioSession.Host {
 
     private final Map<String, AudioSession> sessions = new ConcurrentHashMap<>();
     private final SileroVad silero;
+    private final WindowScorer scorer;
     private final ModelRegistry models;
     private final AudioConfig audio;
     private final SessionConfig config;
@@ -44,9 +47,10 @@ public class AudioSessions implements AudioSession.Host {
     private final Counter undeliveredDropped;
     private final AtomicInteger sockets = new AtomicInteger();
 
-    public AudioSessions(SileroVad silero, ModelRegistry models, AudioConfig audio, SessionConfig config,
+    public AudioSessions(SileroVad silero, VadBatcher scorer, ModelRegistry models, AudioConfig audio, SessionConfig config,
                          Instance<UtteranceSink> sinks, MeterRegistry meters) {
         this.silero = silero;
+        this.scorer = scorer;
         this.models = models;
         this.audio = audio;
         this.config = config;
@@ -97,7 +101,7 @@ public class AudioSessions implements AudioSession.Host {
             return existing;
         }
         AudioSession created = new AudioSession(id, new StreamSettings(id, settings.format(), settings.language(),
-                settings.vad()), silero, sink, this, executor, audio.maxBufferedBytes(),
+                settings.vad()), silero, scorer, sink, this, executor, audio.maxBufferedBytes(),
                 audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents());
         sessions.put(id, created);
         created.attach(listener, false);

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** {@code lma.vad.*}: Silero VAD segmentation defaults (Silero's get_speech_timestamps values). */
 @ConfigMapping(prefix = "lma.vad")
@@ -38,4 +39,11 @@ public interface VadConfig {
      */
     @WithDefault("30")
     double maxSpeechS();
+
+    /** Most streams one Silero call serves (windows of concurrent sessions run together). */
+    @WithDefault("32")
+    int maxBatch();
+
+    /** Threads running Silero calls (default: one per core; they wait while there is no audio). */
+    OptionalInt inferenceThreads();
 }

@@ -1,25 +1,23 @@
 package io.localmodels.vad;
 
-import ai.onnxruntime.OrtException;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
- * One stream's VAD: cuts 16 kHz audio into 512-sample windows, runs Silero on each, segments the
- * probabilities, and returns boundary events with the utterance audio. Keeps only the audio an
- * open or upcoming utterance can still need (bounded by the maximum utterance length). Not
- * thread-safe: one caller at a time, in stream order.
+ * One stream's VAD: cuts 16 kHz audio into 512-sample windows, has them scored (Silero, batched
+ * with other streams), segments the probabilities, and returns boundary events with the utterance
+ * audio. Keeps only the audio an open or upcoming utterance can still need (bounded by the maximum
+ * utterance length). Not thread-safe: one call at a time, each after the previous one completed.
  */
 public final class VadStream {
 
-    private final SileroVad vad;
+    private final WindowScorer scorer;
     private final SileroVad.State state;
     private final SpeechSegmenter segmenter;
-    private final long padSamples;
-    private final float[] window = new float[SileroVad.WINDOW];
-    private int windowFill;
+    private final float[] partial = new float[SileroVad.WINDOW];
+    private int partialFill;
     private long samples;
     private int nextSegmentId;
 
@@ -28,11 +26,10 @@ public final class VadStream {
     private long historyStart;
     private int historyLen;
 
-    public VadStream(SileroVad vad, VadParameters params, int firstSegmentId) {
-        this.vad = vad;
+    public VadStream(WindowScorer scorer, SileroVad vad, VadParameters params, int firstSegmentId) {
+        this.scorer = scorer;
         this.state = vad.newState();
         this.segmenter = new SpeechSegmenter(params, SileroVad.WINDOW, SileroVad.SAMPLE_RATE);
-        this.padSamples = (long) SileroVad.SAMPLE_RATE * params.speechPadMs() / 1000;
         this.nextSegmentId = firstSegmentId;
     }
 
@@ -41,38 +38,45 @@ public final class VadStream {
         return samples;
     }
 
-    public int nextSegmentId() {
-        return nextSegmentId;
-    }
-
-    public List<VadEvent> accept(float[] audio16k) throws OrtException {
-        List<VadEvent> events = new ArrayList<>();
+    /** Events for the windows this audio completes; the stage completes once they are scored. */
+    public CompletionStage<List<VadEvent>> accept(float[] audio16k) {
         appendHistory(audio16k);
         samples += audio16k.length;
+        int complete = (partialFill + audio16k.length) / SileroVad.WINDOW;
+        float[] windows = new float[complete * SileroVad.WINDOW];
+        int w = 0;
         int pos = 0;
         while (pos < audio16k.length) {
-            int n = Math.min(SileroVad.WINDOW - windowFill, audio16k.length - pos);
-            System.arraycopy(audio16k, pos, window, windowFill, n);
-            windowFill += n;
+            int n = Math.min(SileroVad.WINDOW - partialFill, audio16k.length - pos);
+            System.arraycopy(audio16k, pos, partial, partialFill, n);
+            partialFill += n;
             pos += n;
-            if (windowFill == SileroVad.WINDOW) {
-                windowFill = 0;
-                translate(segmenter.accept(vad.run(state, window, 0)), events);
+            if (partialFill == SileroVad.WINDOW) {
+                System.arraycopy(partial, 0, windows, w++ * SileroVad.WINDOW, SileroVad.WINDOW);
+                partialFill = 0;
             }
         }
-        trimHistory();
-        return events;
+        return scorer.score(state, windows, complete).thenApply(probs -> segment(probs, false));
     }
 
     /** End of stream: the last partial window is zero-padded, as Silero does, and speech is closed. */
-    public List<VadEvent> finish() throws OrtException {
+    public CompletionStage<List<VadEvent>> finish() {
+        int count = partialFill > 0 ? 1 : 0;
+        float[] last = Arrays.copyOf(partial, SileroVad.WINDOW);
+        Arrays.fill(last, partialFill, SileroVad.WINDOW, 0f);
+        partialFill = 0;
+        return scorer.score(state, last, count).thenApply(probs -> segment(probs, true));
+    }
+
+    private List<VadEvent> segment(float[] probs, boolean end) {
         List<VadEvent> events = new ArrayList<>();
-        if (windowFill > 0) {
-            Arrays.fill(window, windowFill, SileroVad.WINDOW, 0f);
-            windowFill = 0;
-            translate(segmenter.accept(vad.run(state, window, 0)), events);
+        for (float p : probs) {
+            translate(segmenter.accept(p), events);
         }
-        translate(segmenter.finish(samples), events);
+        if (end) {
+            translate(segmenter.finish(samples), events);
+        }
+        trimHistory();
         return events;
     }
 

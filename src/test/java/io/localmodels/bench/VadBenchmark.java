@@ -7,6 +7,7 @@ import io.localmodels.inference.ModelRegistry;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Wav;
 import io.localmodels.vad.SileroVad;
+import io.localmodels.vad.VadBatcher;
 import io.localmodels.vad.VadConfig;
 import io.localmodels.vad.VadEvent;
 import io.localmodels.vad.VadParameters;
@@ -31,6 +32,9 @@ class VadBenchmark {
     SileroVad vad;
 
     @Inject
+    VadBatcher batcher;
+
+    @Inject
     ModelRegistry registry;
 
     @Inject
@@ -48,15 +52,15 @@ class VadBenchmark {
     }
 
     double streamOnce(float[] audio) throws Exception {
-        VadStream stream = new VadStream(vad, VadParameters.from(config), 1);
+        VadStream stream = new VadStream(batcher, vad, VadParameters.from(config), 1);
         int segments = 0;
         long t0 = System.nanoTime();
         for (int pos = 0; pos < audio.length; pos += 320) {
-            for (VadEvent e : stream.accept(Arrays.copyOfRange(audio, pos, Math.min(pos + 320, audio.length)))) {
+            for (VadEvent e : stream.accept(Arrays.copyOfRange(audio, pos, Math.min(pos + 320, audio.length))).toCompletableFuture().join()) {
                 segments += e instanceof VadEvent.SpeechStopped ? 1 : 0;
             }
         }
-        segments += (int) stream.finish().stream().filter(VadEvent.SpeechStopped.class::isInstance).count();
+        segments += (int) stream.finish().toCompletableFuture().join().stream().filter(VadEvent.SpeechStopped.class::isInstance).count();
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.println("service VadStream: " + segments + " segments in " + s + " s");
         return s;

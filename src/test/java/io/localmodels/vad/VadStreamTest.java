@@ -27,6 +27,9 @@ class VadStreamTest {
     SileroVad vad;
 
     @Inject
+    VadBatcher batcher;
+
+    @Inject
     ModelRegistry registry;
 
     @Inject
@@ -46,17 +49,17 @@ class VadStreamTest {
         List<long[]> expected = OfflineSileroReference.speechTimestamps(
                 SharedFiles.path("models/silero-vad/silero_vad.onnx"), audio, 30);
 
-        VadStream stream = new VadStream(vad, VadParameters.from(config), 1);
+        VadStream stream = new VadStream(batcher, vad, VadParameters.from(config), 1);
         List<VadEvent> events = new ArrayList<>();
         int pos = 0;
         int step = 16000 * 20 / 1000;
         Resampler r = Resampler.create(16000, 16000);
         while (pos < audio.length) {
             int n = Math.min(step + (pos / step) % 3 * 160, audio.length - pos);
-            events.addAll(stream.accept(r.process(Arrays.copyOfRange(audio, pos, pos + n))));
+            events.addAll(stream.accept(r.process(Arrays.copyOfRange(audio, pos, pos + n))).toCompletableFuture().join());
             pos += n;
         }
-        events.addAll(stream.finish());
+        events.addAll(stream.finish().toCompletableFuture().join());
 
         List<long[]> actual = new ArrayList<>();
         double lastStart = -1;
@@ -75,6 +78,54 @@ class VadStreamTest {
             assertEquals(expected.get(i)[1], actual.get(i)[1], "segment " + i + " end");
         }
         assertTrue(!expected.isEmpty());
+    }
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @org.junit.jupiter.api.Test
+    void concurrentStreamsAreBatchedAndGiveTheSameSegmentsAsAloneRuns() throws Exception {
+        String[] files = {"audio/jfk.wav", "audio/silero-test.wav", "audio/picovoice/test_es.wav",
+                "audio/silero-test.wav", "audio/jfk.wav", "audio/picovoice/test.wav"};
+        List<List<long[]>> expected = new ArrayList<>();
+        List<float[]> audios = new ArrayList<>();
+        for (String f : files) {
+            float[] a = Wav.read(SharedFiles.require(f)).mono();
+            audios.add(a);
+            expected.add(OfflineSileroReference.speechTimestamps(SharedFiles.path("models/silero-vad/silero_vad.onnx"), a, 30));
+        }
+        double maxBatchBefore = meters.get("lma.vad.batch.size").summary().max();
+        List<java.util.concurrent.Future<List<long[]>>> runs = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(files.length);
+        try {
+            for (float[] a : audios) {
+                runs.add(pool.submit(() -> {
+                    VadStream stream = new VadStream(batcher, vad, VadParameters.from(config), 1);
+                    List<long[]> segs = new ArrayList<>();
+                    List<VadEvent> events = new ArrayList<>();
+                    // 100 ms pieces: three windows per request, so requests overlap across streams.
+                    for (int pos = 0; pos < a.length; pos += 1600) {
+                        events.addAll(stream.accept(Arrays.copyOfRange(a, pos, Math.min(a.length, pos + 1600)))
+                                .toCompletableFuture().join());
+                    }
+                    events.addAll(stream.finish().toCompletableFuture().join());
+                    for (VadEvent e : events) {
+                        if (e instanceof VadEvent.SpeechStopped st) {
+                            segs.add(new long[] {st.utterance().startSample(), st.utterance().endSample()});
+                        }
+                    }
+                    return segs;
+                }));
+            }
+            for (int i = 0; i < files.length; i++) {
+                List<long[]> got = runs.get(i).get();
+                assertEquals(describe(expected.get(i)), describe(got), files[i]);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(meters.get("lma.vad.batch.size").summary().max() > 1 || maxBatchBefore > 1,
+                "concurrent streams shared Silero calls");
     }
 
     static String describe(List<long[]> segs) {
