@@ -23,8 +23,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.Uni;
+
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * {@code /ws/audio}: the glasses app's audio stream (protocol in docs/protocol.md). Callbacks run on
@@ -57,6 +61,17 @@ public class AudioSocket {
         final boolean admitted;
         volatile AudioSession session;
         volatile boolean closing;
+        /** Outbound operations run one after another, so a close never overtakes the message before it. */
+        private CompletableFuture<Void> outbound = CompletableFuture.completedFuture(null);
+
+        synchronized void then(Supplier<Uni<Void>> operation) {
+            outbound = outbound.handle((ok, failure) -> null)
+                    .thenCompose(ignored -> operation.get().subscribeAsCompletionStage())
+                    .exceptionally(failure -> {
+                        LOG.debugf("websocket %s: %s", connection.id(), failure.getMessage());
+                        return null;
+                    });
+        }
 
         Peer(WebSocketConnection connection, boolean admitted) {
             this.connection = connection;
@@ -100,13 +115,8 @@ public class AudioSocket {
     @OnTextMessage
     @NonBlocking
     void text(String message, WebSocketConnection connection) {
-        Peer peer = peers.get(connection.id());
-        if (peer == null || peer.closing) {
-            return;
-        }
-        if (message.length() > config.maxFrameBytes()) {
-            sendError(peer, "frame_too_large", "message of " + message.length() + " bytes is over the "
-                    + config.maxFrameBytes() + " byte limit (lma.audio.max-frame-bytes); it was dropped", false, 0);
+        Peer peer = accepting(connection, message.length());
+        if (peer == null) {
             return;
         }
         AudioProtocol.ClientMessage msg;
@@ -133,16 +143,24 @@ public class AudioSocket {
     @OnBinaryMessage
     @NonBlocking
     void binary(Buffer data, WebSocketConnection connection) {
+        Peer peer = accepting(connection, data.length());
+        if (peer != null) {
+            audio(peer, data.getBytes(), null);
+        }
+    }
+
+    /** The connection's peer if it may take a message of {@code length} bytes; null when it may not. */
+    private Peer accepting(WebSocketConnection connection, int length) {
         Peer peer = peers.get(connection.id());
         if (peer == null || peer.closing) {
-            return;
+            return null;
         }
-        if (data.length() > config.maxFrameBytes()) {
-            sendError(peer, "frame_too_large", "frame of " + data.length() + " bytes is over the "
-                    + config.maxFrameBytes() + " byte limit (lma.audio.max-frame-bytes); it was dropped", false, 0);
-            return;
+        if (length > config.maxFrameBytes()) {
+            sendError(peer, "frame_too_large", "message of " + length + " bytes is over the " + config.maxFrameBytes()
+                    + " byte limit (lma.audio.max-frame-bytes); it was dropped", false, 0);
+            return null;
         }
-        audio(peer, data.getBytes(), null);
+        return peer;
     }
 
     @OnClose
@@ -199,8 +217,7 @@ public class AudioSocket {
     }
 
     private void send(Peer peer, String json) {
-        peer.connection.sendText(json).subscribe().with(ok -> { },
-                failure -> LOG.debugf("send to %s failed: %s", peer.connection.id(), failure.getMessage()));
+        peer.then(() -> peer.connection.sendText(json));
     }
 
     private void sendError(Peer peer, String code, String message, boolean fatal, int closeCode) {
@@ -214,7 +231,6 @@ public class AudioSocket {
 
     private void closeWith(Peer peer, int code, String reason) {
         peer.closing = true;
-        peer.connection.close(new CloseReason(code, reason)).subscribe().with(ok -> { },
-                failure -> LOG.debugf("close of %s failed: %s", peer.connection.id(), failure.getMessage()));
+        peer.then(() -> peer.connection.close(new CloseReason(code, reason)));
     }
 }

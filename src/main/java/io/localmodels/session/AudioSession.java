@@ -154,7 +154,7 @@ public final class AudioSession {
             pendingBytes.addAndGet(bytes.length);
             lastAudioNanos = System.nanoTime();
         }
-        inbox.onNext(new Work.Audio(bytes));
+        enqueue(new Work.Audio(bytes));
         return Offer.ACCEPTED;
     }
 
@@ -171,7 +171,7 @@ public final class AudioSession {
             detachedAtNanos = System.nanoTime();
         }
         lastAudioNanos = System.nanoTime();
-        inbox.onNext(new Work.Attach(newListener, resumed));
+        enqueue(new Work.Attach(newListener, resumed));
     }
 
     /** The transport went away; the session stays resumable. */
@@ -186,14 +186,31 @@ public final class AudioSession {
 
     public void end() {
         if (state != State.ENDED) {
-            inbox.onNext(new Work.End());
+            enqueue(new Work.End());
         }
     }
 
     /** Ends the session without a client (resume window over, or shutdown). */
     void expire() {
         state = State.ENDED;
-        inbox.onComplete();
+        completeInbox();
+    }
+
+    /**
+     * Signals into the stream one at a time: frames of a resumed session can come from two
+     * connections' I/O threads, and completion from housekeeping, while Reactive Streams requires
+     * serial signals.
+     */
+    private void enqueue(Work work) {
+        synchronized (inbox) {
+            inbox.onNext(work);
+        }
+    }
+
+    private void completeInbox() {
+        synchronized (inbox) {
+            inbox.onComplete();
+        }
     }
 
     /** Tells the attached client it was idle too long and closes its socket. */
@@ -284,7 +301,7 @@ public final class AudioSession {
                 }
             }
         }
-        inbox.onComplete();
+        completeInbox();
         host.ended(this);
     }
 

@@ -83,7 +83,7 @@ public class AudioSessions implements AudioSession.Host {
     }
 
     /** Starts a session, or resumes the one named by {@code settings.sessionId()}. */
-    public AudioSession open(StreamSettings settings, SessionListener listener) throws SessionOpenException {
+    public synchronized AudioSession open(StreamSettings settings, SessionListener listener) throws SessionOpenException {
         if (!(models.state(silero.modelId()) instanceof ModelState.Loaded)) {
             ModelState st = models.state(silero.modelId());
             throw new SessionOpenException("vad_unavailable", "the VAD model " + silero.modelId() + " is "

@@ -21,23 +21,33 @@ public final class WsClient implements AutoCloseable {
 
     private final WebSocketClient client;
     private final WebSocket socket;
-    private final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+    private final BlockingQueue<JsonObject> inbox;
     private final List<JsonObject> all = new ArrayList<>();
-    private final CompletableFuture<Short> closed = new CompletableFuture<>();
-
-    private WsClient(WebSocketClient client, WebSocket socket) {
-        this.client = client;
-        this.socket = socket;
-        socket.textMessageHandler(t -> inbox.add(new JsonObject(t)));
-        socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
-    }
+    private final CompletableFuture<Short> closed;
 
     public static WsClient connect(Vertx vertx, URI base) throws Exception {
         WebSocketClient client = vertx.createWebSocketClient();
         WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
                 .setURI("/ws/audio");
-        WebSocket ws = client.connect(o).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return new WsClient(client, ws);
+        // Handlers go on inside the connect callback, on the event loop that delivers frames, so a
+        // server that answers at once (busy, then close) cannot beat them.
+        BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+        CompletableFuture<Short> closed = new CompletableFuture<>();
+        WebSocket ws = client.connect(o).map(socket -> {
+            socket.textMessageHandler(t -> inbox.add(new JsonObject(t)));
+            socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+            return socket;
+        }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        WsClient c = new WsClient(client, ws, inbox, closed);
+        return c;
+    }
+
+    private WsClient(WebSocketClient client, WebSocket socket, BlockingQueue<JsonObject> inbox,
+                     CompletableFuture<Short> closed) {
+        this.client = client;
+        this.socket = socket;
+        this.inbox = inbox;
+        this.closed = closed;
     }
 
     public void text(String json) throws Exception {
@@ -93,7 +103,7 @@ public final class WsClient implements AutoCloseable {
 
     /** Drops the connection without a close handshake, as a phone losing its network would. */
     public void drop() {
-        socket.close((short) 1006 == 0 ? 1000 : (short) 4000, "drop");
+        socket.close((short) 4000, "drop");
     }
 
     @Override
