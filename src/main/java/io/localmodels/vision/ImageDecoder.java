@@ -1,0 +1,87 @@
+package io.localmodels.vision;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+
+/**
+ * Decodes JPEG and PNG photos: type from the magic bytes, size from the header before any pixel is
+ * decoded (a decompression-bomb guard), then the decode, then the EXIF orientation applied so the
+ * boxes match what the wearer saw.
+ */
+public final class ImageDecoder {
+
+    private final long maxBytes;
+    private final long maxPixels;
+
+    public ImageDecoder(long maxBytes, long maxPixels) {
+        this.maxBytes = maxBytes;
+        this.maxPixels = maxPixels;
+    }
+
+    public BufferedImage decode(byte[] data) throws ImageRejectedException {
+        if (data.length > maxBytes) {
+            throw new ImageRejectedException("too_large", "image of " + data.length + " bytes is over the " + maxBytes
+                    + " byte limit (lma.vision.max-bytes)");
+        }
+        String type = sniff(data);
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(type);
+            if (!readers.hasNext()) {
+                throw new ImageRejectedException("unsupported_type", "no decoder for " + type);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new ImageRejectedException("corrupt", "image header gives " + w + "×" + h + " pixels");
+                }
+                if (w * h > maxPixels) {
+                    throw new ImageRejectedException("too_many_pixels", "image of " + w + "×" + h + " pixels is over the "
+                            + maxPixels + " pixel limit (lma.vision.max-pixels)");
+                }
+                BufferedImage img = reader.read(0);
+                int orientation = "jpeg".equals(type) ? ExifOrientation.read(data) : 1;
+                return ExifOrientation.apply(toRgb(img), orientation);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ImageRejectedException("corrupt", "the image could not be decoded: " + e.getMessage());
+        }
+    }
+
+    /** "jpeg" or "png"; anything else is refused before a decoder sees it. */
+    static String sniff(byte[] d) throws ImageRejectedException {
+        if (d.length >= 3 && (d[0] & 0xff) == 0xFF && (d[1] & 0xff) == 0xD8 && (d[2] & 0xff) == 0xFF) {
+            return "jpeg";
+        }
+        if (d.length >= 8 && (d[0] & 0xff) == 0x89 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G') {
+            return "png";
+        }
+        String what = d.length >= 12 && d[0] == 'R' && d[1] == 'I' && d[2] == 'F' && d[3] == 'F' && d[8] == 'W'
+                && d[9] == 'E' && d[10] == 'B' && d[11] == 'P' ? "WebP" : d.length >= 6 && d[0] == 'G' && d[1] == 'I'
+                && d[2] == 'F' ? "GIF" : "this file type";
+        throw new ImageRejectedException("unsupported_type", what + " is not supported; send JPEG or PNG");
+    }
+
+    private static BufferedImage toRgb(BufferedImage img) {
+        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
+            return img;
+        }
+        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = rgb.createGraphics();
+        try {
+            g.drawImage(img, 0, 0, java.awt.Color.WHITE, null);
+        } finally {
+            g.dispose();
+        }
+        return rgb;
+    }
+}
