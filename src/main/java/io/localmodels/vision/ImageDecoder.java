@@ -58,7 +58,7 @@ public final class ImageDecoder {
     }
 
     /** "jpeg" or "png"; anything else is refused before a decoder sees it. */
-    static String sniff(byte[] d) throws ImageRejectedException {
+    public static String sniff(byte[] d) throws ImageRejectedException {
         if (d.length >= 3 && (d[0] & 0xff) == 0xFF && (d[1] & 0xff) == 0xD8 && (d[2] & 0xff) == 0xFF) {
             return "jpeg";
         }

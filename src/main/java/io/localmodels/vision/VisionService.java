@@ -36,6 +36,7 @@ public class VisionService {
     private final VisionConfig config;
     private final ImageDecoder decoder;
     private final YoloxDetector detector;
+    private final VlmEngine vlm;
     private final MeterRegistry meters;
     private final Deque<Job> queue = new ArrayDeque<>();
     private final Map<String, Job> waitingBySession = new HashMap<>();
@@ -51,19 +52,22 @@ public class VisionService {
         final String frameId = UUID.randomUUID().toString();
         final VisionRequest request;
         final BufferedImage image;
+        final String mimeType;
         final long receivedNanos;
         final long enqueuedNanos = System.nanoTime();
         final CompletableFuture<VisionResult> done = new CompletableFuture<>();
 
-        Job(VisionRequest request, BufferedImage image, long receivedNanos) {
+        Job(VisionRequest request, BufferedImage image, String mimeType, long receivedNanos) {
             this.request = request;
             this.image = image;
+            this.mimeType = mimeType;
             this.receivedNanos = receivedNanos;
         }
     }
 
-    public VisionService(VisionConfig config, YoloxDetector detector, MeterRegistry meters) {
+    public VisionService(VisionConfig config, YoloxDetector detector, VlmEngine vlm, MeterRegistry meters) {
         this.config = config;
+        this.vlm = vlm;
         this.decoder = new ImageDecoder(config.maxBytes(), config.maxPixels());
         this.detector = detector;
         this.meters = meters;
@@ -94,7 +98,7 @@ public class VisionService {
             throw e;
         }
         meters.timer("lma.vision.seconds", "stage", "decode").record(System.nanoTime() - received, TimeUnit.NANOSECONDS);
-        Job job = new Job(request, image, received);
+        Job job = new Job(request, image, "image/" + ImageDecoder.sniff(request.image()), received);
         Job replaced = null;
         synchronized (this) {
             if (request.sessionId() != null) {
@@ -156,13 +160,29 @@ public class VisionService {
                 long inferred = System.nanoTime();
                 meters.timer("lma.vision.seconds", "stage", "detect").record(inferred - started, TimeUnit.NANOSECONDS);
                 String lang = language(job.request);
-                List<Risk> risks = HazardRules.assess(detections, lang);
+                List<Risk> risks = new ArrayList<>(HazardRules.assess(detections, lang));
+                String description = VisionText.describe(detections, lang);
+                Map<String, String> models = new LinkedHashMap<>();
+                models.put("detector", detector.modelId());
+                models.put("description", "template");
+                if (vlm.configured()) {
+                    long t = System.nanoTime();
+                    Optional<VlmAnswer> answer = vlm.describe(job.request.image(), job.mimeType, lang, job.request.prompt());
+                    meters.timer("lma.vision.seconds", "stage", "vlm").record(System.nanoTime() - t, TimeUnit.NANOSECONDS);
+                    if (answer.isPresent()) {
+                        description = answer.get().description();
+                        risks.addAll(answer.get().risks());
+                        models.put("description", "vlm");
+                        models.put("vlm", vlm.model());
+                    } else {
+                        models.put("vlm", "unavailable: " + (vlm.lastError() == null ? "circuit open" : vlm.lastError()));
+                    }
+                }
+                long done = System.nanoTime();
                 VisionResult result = new VisionResult(job.request.sessionId(), job.frameId, VisionResult.OK, lang,
-                        job.request.timestamp(), VisionText.describe(detections, lang),
+                        job.request.timestamp(), description,
                         detections.stream().map(d -> new VisionResult.DetectedObject(d.label(), d.score(), d.box())).toList(),
-                        risks, HazardRules.suggestions(risks, lang),
-                        Map.of("detector", detector.modelId(), "description", "template"),
-                        timings(job, started, inferred - started));
+                        risks, HazardRules.suggestions(risks, lang), models, timings(job, started, done - started));
                 meters.timer("lma.vision.seconds", "stage", "total").record(System.nanoTime() - job.receivedNanos,
                         TimeUnit.NANOSECONDS);
                 job.done.complete(store(result));

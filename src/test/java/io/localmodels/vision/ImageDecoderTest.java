@@ -1,0 +1,54 @@
+package io.localmodels.vision;
+
+import io.localmodels.testing.SharedFiles;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ImageDecoderTest {
+
+    /** dog.jpg with an Exif APP1 segment (little-endian TIFF, IFD0 with one Orientation entry) after SOI. */
+    static byte[] withOrientation(byte[] jpeg, int orientation) throws Exception {
+        ByteBuffer tiff = ByteBuffer.allocate(26).order(ByteOrder.LITTLE_ENDIAN);
+        tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+        tiff.putShort((short) 1).putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation)
+                .putShort((short) 0).putInt(0);
+        byte[] exif = ByteBuffer.allocate(6 + 26).put("Exif\0\0".getBytes("ISO-8859-1")).put(tiff.array()).array();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write((exif.length + 2) >> 8);
+        out.write((exif.length + 2) & 0xff);
+        out.write(exif);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    @Test
+    void exifOrientationIsApplied() throws Exception {
+        byte[] dog = Files.readAllBytes(SharedFiles.require("images/dog.jpg"));
+        ImageDecoder decoder = new ImageDecoder(10_000_000, 40_000_000);
+        BufferedImage upright = decoder.decode(dog);
+        assertEquals(768, upright.getWidth());
+        assertEquals(576, upright.getHeight());
+
+        assertEquals(1, ExifOrientation.read(withOrientation(dog, 1)));
+        BufferedImage rotated = decoder.decode(withOrientation(dog, 6));
+        assertEquals(6, ExifOrientation.read(withOrientation(dog, 6)));
+        assertEquals(576, rotated.getWidth());
+        assertEquals(768, rotated.getHeight());
+        // Orientation 6 means "rotate 90° clockwise to view": the old top-left pixel ends up top-right.
+        assertEquals(upright.getRGB(0, 0), rotated.getRGB(575, 0));
+        assertEquals(upright.getRGB(767, 575), rotated.getRGB(0, 767));
+
+        BufferedImage flipped = decoder.decode(withOrientation(dog, 3));
+        assertEquals(upright.getRGB(0, 0), flipped.getRGB(767, 575));
+    }
+}

@@ -1,0 +1,144 @@
+package io.localmodels.vision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.localmodels.testing.SharedFiles;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The VLM engine against an OpenAI-format server on loopback: request shape, answers, failures, fallback, breaker. */
+@QuarkusTest
+@TestProfile(VlmEngineTest.WithVlm.class)
+@QuarkusTestResource(value = FakeOpenAiServer.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VlmEngineTest {
+
+    /** Own profile, so the fake server's config does not leak into other tests' application. */
+    public static class WithVlm implements QuarkusTestProfile {
+    }
+
+    @BeforeEach
+    void ready() {
+        SharedFiles.require("models/yolox-nano/yolox_nano.onnx");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'model:yolox-nano' }.data.state", equalTo("loaded")));
+    }
+
+    static JsonPath post(String language) throws Exception {
+        Path dog = SharedFiles.require("images/dog.jpg");
+        var req = given().multiPart("file", dog.toFile(), "image/jpeg");
+        if (language != null) {
+            req = req.multiPart("language", language);
+        }
+        return req.post("/vision/frame").then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    @Order(1)
+    void successSendsTheImageAsADataUrlWithTheSpanishPrompt() throws Exception {
+        FakeOpenAiServer.mode = FakeOpenAiServer.Mode.TEXT;
+        FakeOpenAiServer.requests.clear();
+        JsonPath r = post(null);
+        assertEquals(FakeOpenAiServer.text, r.getString("description"));
+        assertEquals("vlm", r.getString("models.description"));
+        assertEquals("qwen2.5vl-test", r.getString("models.vlm"));
+        assertTrue(r.getList("objects").size() >= 3, "detections are still returned");
+
+        JsonNode req = FakeOpenAiServer.requests.get(0);
+        assertEquals("qwen2.5vl-test", req.path("model").asText());
+        JsonNode content = req.path("messages").path(0).path("content");
+        assertEquals("user", req.path("messages").path(0).path("role").asText());
+        String url = content.path(0).path("image_url").path("url").asText();
+        assertTrue(url.startsWith("data:image/jpeg;base64,"), url.substring(0, 40));
+        assertArrayEquals(Files.readAllBytes(SharedFiles.path("images/dog.jpg")),
+                Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)));
+        String prompt = content.path(1).path("text").asText();
+        assertTrue(prompt.startsWith("Actúa como asistente visual experto.") && prompt.contains("Responde en español"), prompt);
+        assertEquals("Bearer " + FakeOpenAiServer.KEY, FakeOpenAiServer.authorizations.get(0));
+        given().get("/q/health/ready").then().body("checks.find { it.name == 'vlm' }.data.state", equalTo("ok"));
+    }
+
+    @Test
+    @Order(2)
+    void englishRequestsGetTheEnglishPrompt() throws Exception {
+        FakeOpenAiServer.mode = FakeOpenAiServer.Mode.TEXT;
+        FakeOpenAiServer.requests.clear();
+        post("en");
+        String prompt = FakeOpenAiServer.requests.get(0).path("messages").path(0).path("content").path(1).path("text").asText();
+        assertTrue(prompt.startsWith("Act as an expert visual assistant.") && prompt.contains("Answer in English"), prompt);
+    }
+
+    @Test
+    @Order(3)
+    void jsonAnswersMergeTheirRisks() throws Exception {
+        FakeOpenAiServer.mode = FakeOpenAiServer.Mode.JSON_RISKS;
+        JsonPath r = post(null);
+        assertEquals("Un cuchillo sobre la mesa.", r.getString("description"));
+        assertTrue(r.getList("risks.message").contains("Cuchillo al alcance."), r.getList("risks").toString());
+        assertTrue(r.getList("risks.reason").contains("vlm: filo expuesto"));
+    }
+
+    @Test
+    @Order(4)
+    void serverErrorTimeoutAndMalformedAnswersFallBackAndTheBreakerOpens() throws Exception {
+        for (FakeOpenAiServer.Mode m : new FakeOpenAiServer.Mode[] {FakeOpenAiServer.Mode.ERROR_500,
+                FakeOpenAiServer.Mode.MALFORMED}) {
+            FakeOpenAiServer.mode = m;
+            JsonPath r = post(null);
+            assertTrue(r.getString("description").startsWith("Hay "), m + ": template description, got " + r.getString("description"));
+            assertEquals("template", r.getString("models.description"));
+            assertTrue(r.getString("models.vlm").startsWith("unavailable"), r.getString("models.vlm"));
+        }
+        // Two failures in a row (threshold 2): the circuit is open, the server is not called.
+        int before = FakeOpenAiServer.calls.get();
+        FakeOpenAiServer.mode = FakeOpenAiServer.Mode.TEXT;
+        JsonPath skipped = post(null);
+        assertEquals(before, FakeOpenAiServer.calls.get(), "open circuit: no call");
+        assertEquals("template", skipped.getString("models.description"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'vlm' }.data.state", equalTo("degraded"));
+
+        // After open-duration (2 s) one trial call goes through and closes the circuit.
+        Thread.sleep(2100);
+        JsonPath back = post(null);
+        assertEquals("vlm", back.getString("models.description"));
+        given().get("/q/health/ready").then().body("checks.find { it.name == 'vlm' }.data.state", equalTo("ok"));
+    }
+
+    @Test
+    @Order(5)
+    void stalledServerTimesOut() throws Exception {
+        FakeOpenAiServer.mode = FakeOpenAiServer.Mode.STALL;
+        long t0 = System.nanoTime();
+        JsonPath r = post(null);
+        assertTrue(System.nanoTime() - t0 < 2_800_000_000L, "the 1 s timeout, not the 3 s stall");
+        assertTrue(r.getString("models.vlm").contains("timeout"), r.getString("models.vlm"));
+        FakeOpenAiServer.mode = FakeOpenAiServer.Mode.TEXT;
+    }
+
+    @Test
+    @Order(6)
+    void credentialsNeverReachTheLogs() {
+        assertEquals("http://host:8000/v1", VlmEngine.redact(URI.create("http://user:secret@host:8000/v1?key=abc")));
+    }
+}
