@@ -121,23 +121,29 @@ public class VisionResource {
 
     private Uni<VisionResult> analyse(VisionRequest request) {
         try {
-            return Uni.createFrom().completionStage(vision.submit(request));
+            // A corrupt image is found by the worker's full decode: same error as the early checks.
+            return Uni.createFrom().completionStage(vision.submit(request)).onFailure(ImageRejectedException.class)
+                    .transform(e -> rejection((ImageRejectedException) e));
         } catch (ImageRejectedException e) {
-            int status = switch (e.reason()) {
-                case "too_large", "too_many_pixels" -> 413;
-                case "unsupported_type" -> 415;
-                default -> 400;
-            };
-            String code = switch (e.reason()) {
-                case "too_large" -> "payload_too_large";
-                case "too_many_pixels" -> "too_many_pixels";
-                case "unsupported_type" -> "unsupported_media_type";
-                default -> "invalid_image";
-            };
-            throw new ApiException(status, code, e.getMessage());
+            throw rejection(e);
         } catch (VisionBusyException e) {
             throw new ApiException(503, "busy", e.getMessage(), Duration.ofSeconds(1));
         }
+    }
+
+    private static ApiException rejection(ImageRejectedException e) {
+        int status = switch (e.reason()) {
+            case "too_large", "too_many_pixels" -> 413;
+            case "unsupported_type" -> 415;
+            default -> 400;
+        };
+        String code = switch (e.reason()) {
+            case "too_large" -> "payload_too_large";
+            case "too_many_pixels" -> "too_many_pixels";
+            case "unsupported_type" -> "unsupported_media_type";
+            default -> "invalid_image";
+        };
+        return new ApiException(status, code, e.getMessage());
     }
 
     private ApiException tooLarge(long size) {

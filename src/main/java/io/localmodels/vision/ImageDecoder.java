@@ -17,13 +17,41 @@ public final class ImageDecoder {
 
     private final long maxBytes;
     private final long maxPixels;
+    /** Decode at least this many pixels on the shorter side; 0 decodes at full size. */
+    private final int minShortSide;
 
     public ImageDecoder(long maxBytes, long maxPixels) {
-        this.maxBytes = maxBytes;
-        this.maxPixels = maxPixels;
+        this(maxBytes, maxPixels, 0);
     }
 
+    /**
+     * @param minShortSide with a value above 0, large photos are subsampled while decoding (every
+     *                     n-th pixel) down to no less than this on their shorter side: a 12 MP phone
+     *                     photo decodes several times faster, and the detector only sees 416 pixels
+     */
+    public ImageDecoder(long maxBytes, long maxPixels, int minShortSide) {
+        this.maxBytes = maxBytes;
+        this.maxPixels = maxPixels;
+        this.minShortSide = minShortSide;
+    }
+
+    /**
+     * The cheap checks, without decoding pixels: size, type, and the dimensions in the header.
+     * Returns the type ("jpeg" or "png").
+     */
+    public String inspect(byte[] data) throws ImageRejectedException {
+        return read(data, false).type;
+    }
+
+    /** Full decode after the same checks, with the EXIF orientation applied. */
     public BufferedImage decode(byte[] data) throws ImageRejectedException {
+        return read(data, true).image;
+    }
+
+    private record Read(String type, BufferedImage image) {
+    }
+
+    private Read read(byte[] data, boolean pixels) throws ImageRejectedException {
         if (data.length > maxBytes) {
             throw new ImageRejectedException("too_large", "image of " + data.length + " bytes is over the " + maxBytes
                     + " byte limit (lma.vision.max-bytes)");
@@ -46,9 +74,17 @@ public final class ImageDecoder {
                     throw new ImageRejectedException("too_many_pixels", "image of " + w + "×" + h + " pixels is over the "
                             + maxPixels + " pixel limit (lma.vision.max-pixels)");
                 }
-                BufferedImage img = reader.read(0);
+                if (!pixels) {
+                    return new Read(type, null);
+                }
+                javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+                int step = minShortSide <= 0 ? 1 : (int) Math.max(1, Math.min(w, h) / minShortSide);
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage img = reader.read(0, param);
                 int orientation = "jpeg".equals(type) ? ExifOrientation.read(data) : 1;
-                return ExifOrientation.apply(toRgb(img), orientation);
+                return new Read(type, ExifOrientation.apply(toRgb(img), orientation));
             } finally {
                 reader.dispose();
             }

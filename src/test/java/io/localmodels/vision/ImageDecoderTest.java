@@ -51,4 +51,20 @@ class ImageDecoderTest {
         BufferedImage flipped = decoder.decode(withOrientation(dog, 3));
         assertEquals(upright.getRGB(0, 0), flipped.getRGB(767, 575));
     }
+
+    @Test
+    void largePhotosAreSubsampledWhileDecoding() throws Exception {
+        BufferedImage big = new BufferedImage(4000, 3000, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = big.createGraphics();
+        g.setColor(java.awt.Color.ORANGE);
+        g.fillRect(1000, 1000, 2000, 1000);
+        g.dispose();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(big, "jpeg", out);
+        BufferedImage small = new ImageDecoder(50_000_000, 40_000_000, 832).decode(out.toByteArray());
+        assertEquals(1334, small.getWidth());
+        assertEquals(1000, small.getHeight());
+        BufferedImage full = new ImageDecoder(50_000_000, 40_000_000).decode(out.toByteArray());
+        assertEquals(4000, full.getWidth());
+    }
 }
