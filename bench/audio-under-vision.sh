@@ -2,10 +2,11 @@
 # Are the audio and vision executors really separate? For docs/benchmarks.md: speech_stopped latency
 # of SESSIONS real-time /ws/audio sessions, first alone, then while a saturating photo load runs
 # (bench/vision-load.js with CONCURRENCY clients, more than vision workers + queue).
-# Usage: bench/audio-under-vision.sh SESSIONS CONCURRENCY   (after ./mvnw package and npm install)
+# Usage: bench/audio-under-vision.sh SESSIONS CONCURRENCY [BACKOFF_MS]   (after ./mvnw package and npm install)
+# BACKOFF_MS: photo clients' wait after a 503 (default: honour Retry-After).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sessions="${1:-50}"; conc="${2:-8}"
+sessions="${1:-50}"; conc="${2:-8}"; backoff=("${@:3}")
 shared="${LMA_SHARED_DIR:-../shared}"
 java -Dquarkus.http.port=8078 -jar target/quarkus-app/quarkus-run.jar > target/audio-under-vision-server.log 2>&1 &
 server=$!
@@ -17,10 +18,10 @@ node bench/vision-load.js http://127.0.0.1:8078 "$shared/images/dog.jpg" "$conc"
 echo "audio alone:"
 node bench/ws-load.js ws://127.0.0.1:8078/ws/audio "$shared/audio/silero-test.wav" "$sessions" 30
 echo "audio with vision saturated:"
-node bench/vision-load.js http://127.0.0.1:8078 "$shared/images/dog.jpg" "$conc" 34 &
+node bench/vision-load.js http://127.0.0.1:8078 "$shared/images/dog.jpg" "$conc" 34 "${backoff[@]}" &
 vision=$!
 sleep 2
 node bench/ws-load.js ws://127.0.0.1:8078/ws/audio "$shared/audio/silero-test.wav" "$sessions" 30
 wait $vision
 echo "vision alone:"
-node bench/vision-load.js http://127.0.0.1:8078 "$shared/images/dog.jpg" "$conc" 20
+node bench/vision-load.js http://127.0.0.1:8078 "$shared/images/dog.jpg" "$conc" 20 "${backoff[@]}"

@@ -1,7 +1,8 @@
 // Saturating photo load for docs/benchmarks.md: CONCURRENCY clients post the image to
 // /vision/frame_b64 back to back (no session id, so nothing is superseded) for SECONDS.
 // Prints analysed frames/s, 503 count and client-side latency of analysed frames.
-// Usage: node vision-load.js BASE_URL IMAGE CONCURRENCY SECONDS
+// Usage: node vision-load.js BASE_URL IMAGE CONCURRENCY SECONDS [BACKOFF_MS]
+// BACKOFF_MS: wait after a 503 (default: the Retry-After the server sends, as apps should).
 'use strict';
 const fs = require('fs');
 const http = require('http');
@@ -10,6 +11,7 @@ const [base, imagePath, concArg, secArg] = process.argv.slice(2);
 const body = JSON.stringify({image_b64: fs.readFileSync(imagePath).toString('base64')});
 const concurrency = parseInt(concArg, 10);
 const seconds = parseFloat(secArg);
+const backoffArg = process.argv[6];
 const agent = new http.Agent({keepAlive: true, maxSockets: concurrency});
 const url = new URL('/vision/frame_b64', base);
 const latencies = [];
@@ -34,19 +36,21 @@ function once() {
         } else {
           other++;
         }
-        resolve(res.statusCode);
+        resolve({status: res.statusCode, retryAfter: parseFloat(res.headers['retry-after'] || '1')});
       });
     });
-    req.on('error', () => { other++; resolve(0); });
+    req.on('error', () => { other++; resolve({status: 0, retryAfter: 1}); });
     req.end(body);
   });
 }
 
 async function client() {
   while (Date.now() < end) {
-    const status = await once();
-    // A refused client waits the Retry-After hint (1 s) scaled down, as a polite app would.
-    if (status === 503) await new Promise((r) => setTimeout(r, 50));
+    const r = await once();
+    if (r.status === 503) {
+      const wait = backoffArg !== undefined ? parseFloat(backoffArg) : r.retryAfter * 1000;
+      await new Promise((res) => setTimeout(res, wait));
+    }
   }
 }
 
