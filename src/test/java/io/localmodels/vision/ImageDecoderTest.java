@@ -67,4 +67,23 @@ class ImageDecoderTest {
         BufferedImage full = new ImageDecoder(50_000_000, 40_000_000).decode(out.toByteArray());
         assertEquals(4000, full.getWidth());
     }
+
+    @Test
+    void fastJfifPathMatchesImageIoColours() throws Exception {
+        byte[] dog = Files.readAllBytes(SharedFiles.require("images/dog.jpg"));
+        assertEquals(true, ImageDecoder.isPlainJfif(dog));
+        BufferedImage fast = new ImageDecoder(10_000_000, 40_000_000).decode(dog);
+        BufferedImage reference = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(dog));
+        int worst = 0;
+        for (int y = 0; y < reference.getHeight(); y += 3) {
+            for (int x = 0; x < reference.getWidth(); x += 3) {
+                int a = fast.getRGB(x, y);
+                int b = reference.getRGB(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    worst = Math.max(worst, Math.abs(((a >> shift) & 0xff) - ((b >> shift) & 0xff)));
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(worst <= 3, "largest channel difference " + worst);
+    }
 }
