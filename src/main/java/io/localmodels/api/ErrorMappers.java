@@ -19,14 +19,14 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
-        Response.ResponseBuilder b = json(e.status(), e.code(), e.getMessage());
+        Response.ResponseBuilder b = error(e.status(), e.code(), e.getMessage());
         e.retryAfter().ifPresent(d -> b.header("Retry-After", Math.max(1, d.toSeconds())));
         return b.build();
     }
 
     @ServerExceptionMapper
     public Response modelNotReady(ModelNotReadyException e) {
-        return json(503, "model_unavailable", e.getMessage() + "; see /q/health/ready for the reason")
+        return error(503, "model_unavailable", e.getMessage() + "; see /q/health/ready for the reason")
                 .header("Retry-After", 30).build();
     }
 
@@ -41,7 +41,7 @@ public class ErrorMappers {
         String message = e instanceof MismatchedInputException
                 ? "request body does not have the expected JSON shape: " + e.getOriginalMessage()
                 : "request body is not valid JSON: " + e.getOriginalMessage();
-        return json(400, "malformed_json", message).build();
+        return error(400, "malformed_json", message).build();
     }
 
     @ServerExceptionMapper
@@ -57,7 +57,7 @@ public class ErrorMappers {
         } else if (message == null || message.isBlank()) {
             message = "HTTP " + status;
         }
-        Response.ResponseBuilder b = json(status, ErrorCodes.forStatus(status), message);
+        Response.ResponseBuilder b = error(status, ErrorCodes.forStatus(status), message);
         if (e.getResponse() != null && e.getResponse().getHeaderString("Allow") != null) {
             b.header("Allow", e.getResponse().getHeaderString("Allow"));
         }
@@ -68,10 +68,10 @@ public class ErrorMappers {
     public Response unexpected(Exception e) {
         String ref = UUID.randomUUID().toString();
         LOG.errorf(e, "unhandled error (ref %s)", ref);
-        return json(500, "internal_error", "internal error; reference " + ref + " in the server log").build();
+        return error(500, "internal_error", "internal error; reference " + ref + " in the server log").build();
     }
 
-    private static Response.ResponseBuilder json(int status, String code, String message) {
+    private static Response.ResponseBuilder error(int status, String code, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorResponse.of(code, message));
     }
 }

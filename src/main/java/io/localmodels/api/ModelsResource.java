@@ -78,17 +78,9 @@ public class ModelsResource {
 
     private ModelView view(ModelSpec m, ConfiguredModel cm) {
         ModelState state = cm == null ? null : registry.state(m.id());
-        String provider = null;
-        String reason = null;
-        String hint = null;
-        if (state instanceof ModelState.Loaded l) {
-            provider = l.provider().label();
-        } else if (state instanceof ModelState.Missing miss) {
-            reason = miss.reason();
-            hint = miss.hint();
-        } else if (state instanceof ModelState.Failed f) {
-            reason = f.reason();
-        }
+        String provider = state == null || state.provider() == null ? null : state.provider().label();
+        String reason = state == null ? null : state.reason();
+        String hint = state == null ? null : state.hint();
         return new ModelView(m.id(), m.role(), m.description(), m.licence(), m.isDefault(), cm != null,
                 cm != null && cm.required(), state == null ? "not_configured" : state.label(), provider, reason, hint,
                 m.files().stream().map(f -> new FileView(f.name(), f.size(), f.sha256())).toList());

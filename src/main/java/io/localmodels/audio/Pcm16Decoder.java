@@ -41,9 +41,4 @@ public final class Pcm16Decoder implements AudioDecoder {
     private int byteAt(int index, byte[] frame) {
         return index < carried ? carry[index] : frame[index - carried];
     }
-
-    /** Bytes waiting for the rest of their sample frame. */
-    public int pendingBytes() {
-        return carried;
-    }
 }

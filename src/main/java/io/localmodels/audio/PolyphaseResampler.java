@@ -65,18 +65,6 @@ public final class PolyphaseResampler implements Resampler {
         this.delay = (long) centre;
     }
 
-    public int upFactor() {
-        return up;
-    }
-
-    public int downFactor() {
-        return down;
-    }
-
-    public int tapsPerPhase() {
-        return taps;
-    }
-
     @Override
     public float[] process(float[] input) {
         if (flushed) {

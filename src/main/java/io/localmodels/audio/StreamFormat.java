@@ -21,8 +21,4 @@ public record StreamFormat(int sampleRate, AudioEncoding encoding, int channels)
                     + "; use one of " + rates.stream().sorted().toList());
         }
     }
-
-    public double seconds(long samplesPerChannel) {
-        return samplesPerChannel / (double) sampleRate;
-    }
 }

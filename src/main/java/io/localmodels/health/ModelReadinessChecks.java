@@ -56,12 +56,11 @@ public class ModelReadinessChecks {
             if (l.providerNote() != null) {
                 b.withData("provider_reason", l.providerNote());
             }
-        } else if (state instanceof ModelState.Missing miss) {
-            b.withData("reason", miss.reason()).withData("hint", miss.hint());
-        } else if (state instanceof ModelState.Failed f) {
-            b.withData("reason", f.reason());
         } else {
-            b.withData("reason", "fetching and opening the model");
+            b.withData("reason", state.reason() != null ? state.reason() : "fetching and opening the model");
+            if (state.hint() != null) {
+                b.withData("hint", state.hint());
+            }
         }
         return b.status(up).build();
     }

@@ -185,13 +185,6 @@ public class ModelRegistry {
         return h.session();
     }
 
-    public ExecutionProvider provider(String modelId) {
-        if (states.get(modelId) instanceof ModelState.Loaded l) {
-            return l.provider();
-        }
-        throw new ModelNotReadyException(modelId, states.get(modelId));
-    }
-
     private Map<String, SessionHandle> handles(String modelId) {
         Map<String, SessionHandle> handles = sessions.get(modelId);
         if (handles == null) {

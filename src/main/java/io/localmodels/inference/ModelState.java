@@ -8,6 +8,21 @@ public sealed interface ModelState {
 
     String label();
 
+    /** Why the model is not usable (missing, failed); null otherwise. */
+    default String reason() {
+        return null;
+    }
+
+    /** What an operator can do about a missing model; null otherwise. */
+    default String hint() {
+        return null;
+    }
+
+    /** The provider the sessions run on once loaded; null otherwise. */
+    default ExecutionProvider provider() {
+        return null;
+    }
+
     /** Not attempted yet, or being fetched and opened right now. */
     record Loading() implements ModelState {
         public String label() {

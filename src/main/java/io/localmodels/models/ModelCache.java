@@ -47,10 +47,6 @@ public final class ModelCache {
         return cacheDir;
     }
 
-    public List<Path> mirrors() {
-        return mirrors;
-    }
-
     public Path modelDir(String modelId) {
         return cacheDir.resolve(modelId);
     }

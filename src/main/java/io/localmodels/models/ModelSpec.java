@@ -3,7 +3,6 @@ package io.localmodels.models;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
-import java.util.Optional;
 
 /** A model the service can use, as listed in {@code models/catalog.json}. */
 public record ModelSpec(
@@ -26,13 +25,5 @@ public record ModelSpec(
         if (files.isEmpty()) {
             throw new IllegalArgumentException("catalog model " + id + " lists no files");
         }
-    }
-
-    public Optional<ModelFile> file(String name) {
-        return files.stream().filter(f -> f.name().equals(name)).findFirst();
-    }
-
-    public long totalBytes() {
-        return files.stream().mapToLong(ModelFile::size).sum();
     }
 }

@@ -114,10 +114,6 @@ public final class AudioSession {
         return settings.format();
     }
 
-    public StreamSettings settings() {
-        return settings;
-    }
-
     public boolean ended() {
         return state == State.ENDED;
     }

@@ -129,14 +129,6 @@ public class AudioSessions implements AudioSession.Host {
         sockets.decrementAndGet();
     }
 
-    public int activeSockets() {
-        return sockets.get();
-    }
-
-    public AudioSession find(String id) {
-        return sessions.get(id);
-    }
-
     @Override
     public void ended(AudioSession session) {
         sessions.remove(session.id(), session);

@@ -46,10 +46,6 @@ public final class SpeechSegmenter {
         this.minSilenceAtMaxSpeech = (long) sampleRate * 98 / 1000;
     }
 
-    public long windows() {
-        return index;
-    }
-
     /** The earliest stream sample an event not yet emitted can start at (its audio must be kept). */
     public long earliestNeededSample() {
         long earliest = Math.max(0, index * window - pad - window);
@@ -196,7 +192,7 @@ public final class SpeechSegmenter {
         probs[probCount++] = prob;
     }
 
-    /** Start of the least speech-like window after the first second of the utterance. */
+    /** Start of the least speech-like window past the utterance's first {@code min_speech} (so no piece is too short to keep). */
     private long quietestPoint() {
         int from = Math.min(probCount - 1, (int) Math.max(1, minSpeech / window + 1));
         int best = from;

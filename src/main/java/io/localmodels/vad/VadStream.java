@@ -33,11 +33,6 @@ public final class VadStream {
         this.nextSegmentId = firstSegmentId;
     }
 
-    /** 16 kHz samples received so far. */
-    public long samples() {
-        return samples;
-    }
-
     /** Events for the windows this audio completes; the stage completes once they are scored. */
     public CompletionStage<List<VadEvent>> accept(float[] audio16k) {
         appendHistory(audio16k);
