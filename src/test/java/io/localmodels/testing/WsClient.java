@@ -23,6 +23,8 @@ public final class WsClient implements AutoCloseable {
     private final WebSocket socket;
     private final BlockingQueue<JsonObject> inbox;
     private final List<JsonObject> all = new ArrayList<>();
+    /** How many messages of {@code all} await() has already looked at. */
+    private int scanned;
     private final CompletableFuture<Short> closed;
 
     public static WsClient connect(Vertx vertx, URI base) throws Exception {
@@ -68,6 +70,13 @@ public final class WsClient implements AutoCloseable {
     }
 
     public JsonObject await(Predicate<JsonObject> match, long seconds, String what) throws Exception {
+        // Messages received() already moved out of the inbox come first.
+        while (scanned < all.size()) {
+            JsonObject m = all.get(scanned++);
+            if (match.test(m)) {
+                return m;
+            }
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             long left = deadline - System.nanoTime();
@@ -76,6 +85,7 @@ public final class WsClient implements AutoCloseable {
                 throw new AssertionError("no " + what + " within " + seconds + " s; received " + all);
             }
             all.add(m);
+            scanned = all.size();
             if (match.test(m)) {
                 return m;
             }
