@@ -1,0 +1,74 @@
+package io.localmodels.asr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** What the engine needs from config.json, generation_config.json and the tokenizer's special tokens. */
+public record WhisperConfig(int mels, int vocabSize, int decoderLayers, int decoderHeads, int dModel, int maxTargetPositions,
+                            SpecialTokens specials) {
+
+    public int headDim() {
+        return dModel / decoderHeads;
+    }
+
+    public boolean multilingual() {
+        return specials.languages().size() > 1;
+    }
+
+    public static WhisperConfig load(WhisperModelFiles files, WhisperTokenizer tokenizer) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode config = json.readTree(files.config().toFile());
+        JsonNode gen = json.readTree(files.generationConfig().toFile());
+        int eot = required(gen, "eos_token_id", files.generationConfig());
+        int sot = required(gen, "decoder_start_token_id", files.generationConfig());
+        int noTimestamps = required(gen, "no_timestamps_token_id", files.generationConfig());
+        Map<String, Integer> languages = new HashMap<>();
+        gen.path("lang_to_id").fields().forEachRemaining(e -> {
+            String token = e.getKey();
+            languages.put(token.substring(2, token.length() - 2), e.getValue().asInt());
+        });
+        JsonNode tasks = gen.path("task_to_id");
+        int transcribe = tasks.has("transcribe") ? tasks.get("transcribe").asInt() : token(tokenizer, "<|transcribe|>");
+        int translate = tasks.has("translate") ? tasks.get("translate").asInt() : token(tokenizer, "<|translate|>");
+        int sotLm = token(tokenizer, "<|startoflm|>");
+        int sotPrev = token(tokenizer, "<|startofprev|>");
+        int noSpeech = tokenizer.id("<|nospeech|>").or(() -> tokenizer.id("<|nocaptions|>"))
+                .orElseThrow(() -> new IOException("tokenizer has neither <|nospeech|> nor <|nocaptions|>"));
+        int timestampBegin = tokenizer.id("<|0.00|>").orElse(noTimestamps + 1);
+        TreeSet<Integer> suppress = new TreeSet<>();
+        gen.path("suppress_tokens").forEach(n -> suppress.add(n.asInt()));
+        // openai/whisper suppresses these specials on top of the configured list
+        suppress.addAll(java.util.List.of(transcribe, translate, sot, sotPrev, sotLm, noSpeech));
+        TreeSet<Integer> beginSuppress = new TreeSet<>();
+        gen.path("begin_suppress_tokens").forEach(n -> beginSuppress.add(n.asInt()));
+        if (!gen.has("begin_suppress_tokens")) {
+            beginSuppress.add(tokenizer.encode(" ")[0]);
+            beginSuppress.add(eot);
+        }
+        SpecialTokens specials = new SpecialTokens(eot, sot, transcribe, translate, sotPrev, sotLm, noSpeech, noTimestamps,
+                timestampBegin, languages, suppress.stream().mapToInt(Integer::intValue).toArray(),
+                beginSuppress.stream().mapToInt(Integer::intValue).toArray());
+        int dModel = required(config, "d_model", files.config());
+        int heads = required(config, "decoder_attention_heads", files.config());
+        return new WhisperConfig(required(config, "num_mel_bins", files.config()), required(config, "vocab_size", files.config()),
+                required(config, "decoder_layers", files.config()), heads, dModel,
+                config.path("max_target_positions").asInt(448), specials);
+    }
+
+    private static int required(JsonNode node, String field, Path file) throws IOException {
+        if (!node.path(field).isNumber()) {
+            throw new IOException(file + " lacks the number '" + field + "'");
+        }
+        return node.get(field).asInt();
+    }
+
+    private static int token(WhisperTokenizer tokenizer, String token) throws IOException {
+        return tokenizer.id(token).orElseThrow(() -> new IOException("tokenizer lacks " + token));
+    }
+}

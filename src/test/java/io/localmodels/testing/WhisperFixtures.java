@@ -1,0 +1,96 @@
+package io.localmodels.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The tiny random-weight Whisper models and PyTorch goldens made by
+ * {@code src/test/python/make_whisper_fixtures.py}, generated once per script version under
+ * {@code target/whisper-fixtures}. Needs Debian's python3-torch/python3-onnx/python3-numpy (`.ci/run`
+ * installs them) and the shared tokenizer and jfk.wav; without them tests skip and say why.
+ */
+public final class WhisperFixtures {
+
+    private static final Path SCRIPT = Path.of("src/test/python/make_whisper_fixtures.py");
+    private static Path ready;
+
+    private WhisperFixtures() {
+    }
+
+    public static synchronized Path dir() {
+        if (ready != null) {
+            return ready;
+        }
+        Path tokenizer = SharedFiles.require("models/whisper-tokenizer/tokenizer.json").getParent();
+        SharedFiles.require("models/whisper-tokenizer/mel_filters.npz");
+        Path audio = SharedFiles.require("audio/jfk.wav").getParent();
+        try {
+            String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(SCRIPT)));
+            Path out = Path.of("target/whisper-fixtures").toAbsolutePath();
+            Path stamp = out.resolve(".complete");
+            if (Files.isRegularFile(stamp) && Files.readString(stamp).strip().equals(digest)) {
+                return ready = out;
+            }
+            String python = python();
+            if (python == null) {
+                skip("Python with torch, onnx and numpy (apt-get install python3-torch python3-onnx python3-numpy, or set LMA_PYTHON)");
+            }
+            Path log = Files.createDirectories(Path.of("target")).resolve("whisper-fixtures.log");
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(python, SCRIPT.toString(), out.toString(), "--tokenizer", tokenizer.toString(),
+                    "--audio", audio.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("fixture generator failed; see " + log + ":\n" + Files.readString(log));
+            }
+            System.err.printf("generated Whisper fixtures in %.1f s (%s)%n", (System.nanoTime() - t0) / 1e9, out);
+            return ready = out;
+        } catch (IOException | InterruptedException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Path model(String name) {
+        return dir().resolve(name);
+    }
+
+    public static JsonNode goldens() {
+        try {
+            return new ObjectMapper().readTree(dir().resolve("goldens.json").toFile());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void skip(String what) {
+        String reason = "SKIPPED: needs " + what;
+        System.err.println(reason);
+        Assumptions.abort(reason);
+    }
+
+    /** LMA_PYTHON, else Debian's /usr/bin/python3, else python3 on the PATH: the first that imports torch, onnx, numpy. */
+    private static String python() throws InterruptedException {
+        String env = System.getenv("LMA_PYTHON");
+        for (String candidate : env != null && !env.isBlank() ? List.of(env) : List.of("/usr/bin/python3", "python3")) {
+            try {
+                Process p = new ProcessBuilder(candidate, "-c", "import torch, onnx, numpy").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0) {
+                    return candidate;
+                }
+            } catch (IOException e) {
+                // not there; try the next
+            }
+        }
+        return null;
+    }
+}
