@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * Whisper's byte-level BPE tokenizer read from a Hugging Face {@code tokenizer.json}: the GPT-2
  * pre-tokenizer regex, the byte-to-unicode table and the merge ranks. Pure Java so it runs in a
  * native image and needs no extracted library; checked token-for-token against the Hugging Face
- * tokenizers binding in the tests. Thread-safe.
+ * tokenizers binding in the tests. BPE dropout in the file (a training setting some fine-tunes leave
+ * behind) is ignored: inference must be deterministic. Thread-safe.
  */
 public final class WhisperTokenizer {
 
