@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.localmodels.audio.AudioEncoding;
 import io.localmodels.audio.StreamFormat;
+import io.localmodels.session.Recognition;
 import io.localmodels.session.SessionEvent;
 import io.localmodels.session.StreamSettings;
 import io.localmodels.vad.VadParameters;
@@ -195,6 +196,10 @@ final class AudioProtocol {
         return o.toString();
     }
 
+    private static double round4(double x) {
+        return Math.round(x * 10_000) / 10_000.0;
+    }
+
     static String toJson(SessionEvent event) {
         ObjectNode o = JSON.createObjectNode();
         if (event instanceof SessionEvent.Attached a) {
@@ -209,6 +214,22 @@ final class AudioProtocol {
                     .put("start", s.start()).put("end", s.end());
         } else if (event instanceof SessionEvent.Error e) {
             return error(e.code(), e.message(), e.fatal());
+        } else if (event instanceof SessionEvent.Notice n) {
+            o.put("type", "notice").put("session_id", n.sessionId()).put("code", n.code()).put("message", n.message());
+        } else if (event instanceof SessionEvent.PartialResult p) {
+            Recognition r = p.recognition();
+            o.put("type", "partial_result").put("session_id", p.sessionId()).put("segment_id", r.segmentId())
+                    .put("start", r.start()).put("end", r.end()).put("text", r.text()).put("language", r.language())
+                    .put("avg_logprob", round4(r.avgLogprob())).put("no_speech_prob", round4(r.noSpeechProb()));
+            if (r.dropped() != null) {
+                o.put("dropped", r.dropped());
+            }
+            if (r.pieces().size() > 1) {
+                var pieces = o.putArray("segments");
+                for (Recognition.Piece piece : r.pieces()) {
+                    pieces.addObject().put("start", piece.start()).put("end", piece.end()).put("text", piece.text());
+                }
+            }
         } else if (event instanceof SessionEvent.Ended e) {
             o.put("type", "stream_ended").put("session_id", e.sessionId()).put("received_seconds", e.receivedSeconds())
                     .put("received_samples", e.receivedSamples()).put("audio_sha256", e.audioSha256())

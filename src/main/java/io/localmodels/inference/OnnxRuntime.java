@@ -81,6 +81,18 @@ public class OnnxRuntime {
         }
     }
 
+    /**
+     * Opens a session for a model that is not in the catalog (a Whisper folder, say) with that id's
+     * provider policy; refuses when the policy says CUDA and no device answered.
+     */
+    public SessionHandle openFor(String modelId, Path file) throws OrtException {
+        ProviderChoice c = choiceFor(modelId);
+        if (!c.usable()) {
+            throw new OrtException(c.reason());
+        }
+        return open(modelId, file, c.provider());
+    }
+
     private void addCuda(OrtSession.SessionOptions options, int device) throws OrtException {
         try (OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(device)) {
             cuda.add("arena_extend_strategy", "kSameAsRequested");

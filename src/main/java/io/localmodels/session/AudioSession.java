@@ -6,6 +6,7 @@ import io.localmodels.audio.Downmix;
 import io.localmodels.audio.Resampler;
 import io.localmodels.audio.StreamFormat;
 import io.localmodels.vad.SileroVad;
+import io.localmodels.vad.Utterance;
 import io.localmodels.vad.VadEvent;
 import io.localmodels.vad.VadStream;
 import io.localmodels.vad.WindowScorer;
@@ -19,6 +20,8 @@ import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,6 +64,7 @@ public final class AudioSession {
     private final Resampler resampler;
     private final VadStream vad;
     private final Executor executor;
+    private static final java.time.Duration RECOGNITION_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(120);
     private final UtteranceSink sink;
     private final Host host;
     private final long maxBufferedBytes;
@@ -80,6 +84,13 @@ public final class AudioSession {
     private long lastChunkId = Long.MIN_VALUE;
     private long receivedFrames;
     private int segments;
+    // Recognition results arrive out of order from the ASR pool; they are released in segment order.
+    private final Object asrLock = new Object();
+    private final ArrayDeque<Integer> awaiting = new ArrayDeque<>();
+    private final java.util.Map<Integer, Object> recognised = new java.util.HashMap<>();
+    private final java.util.List<Recognition> transcript = new java.util.ArrayList<>();
+    private CompletableFuture<Void> drained;
+    private boolean unavailableSent;
 
     AudioSession(String id, StreamSettings settings, SileroVad silero, WindowScorer scorer, UtteranceSink sink, Host host,
                  Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered) {
@@ -278,6 +289,10 @@ public final class AudioSession {
                 .chain(() -> vadStage(vad.finish()))
                 .onFailure().invoke(e -> LOG.errorf(e, "session %s: flushing the VAD failed", id))
                 .onFailure().recoverWithNull()
+                // partial results of the last utterances go out before stream_ended
+                .chain(() -> Uni.createFrom().completionStage(recognitionsDrained())
+                        .ifNoItem().after(RECOGNITION_DRAIN_TIMEOUT).recoverWithItem((Void) null)
+                        .emitOn(executor))
                 .invoke(() -> ended(error))
                 .replaceWithVoid();
     }
@@ -309,8 +324,70 @@ public final class AudioSession {
                 segments++;
                 var u = s.utterance();
                 deliver(new SessionEvent.SpeechStopped(id, u.segmentId(), round(u.startSeconds()), round(u.endSeconds())));
-                sink.accept(id, settings.language(), u);
+                recognise(u);
             }
+        }
+    }
+
+    private void recognise(Utterance u) {
+        CompletionStage<Recognition> stage;
+        try {
+            stage = sink.recognise(id, settings.language(), u);
+        } catch (RecognitionRefused r) {
+            boolean unavailable = r.code().equals("asr_unavailable");
+            if (!unavailable) {
+                deliver(SessionEvent.Error.nonFatal(r.code(), "segment " + u.segmentId() + " was not transcribed: " + r.getMessage()));
+            } else if (!unavailableSent) {
+                unavailableSent = true;
+                deliver(new SessionEvent.Notice(id, r.code(), r.getMessage() + "; this session gets speech boundaries without transcripts"));
+            }
+            return;
+        }
+        synchronized (asrLock) {
+            awaiting.add(u.segmentId());
+        }
+        stage.whenComplete((recognition, failure) -> recognised(u.segmentId(), recognition, failure));
+    }
+
+    private void recognised(int segmentId, Recognition recognition, Throwable failure) {
+        synchronized (asrLock) {
+            Object outcome = recognition;
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                LOG.warnf("session %s: segment %d not transcribed: %s", id, segmentId, cause.toString());
+                outcome = SessionEvent.Error.nonFatal("asr_failed", "segment " + segmentId + " was not transcribed: " + cause.getMessage());
+            }
+            recognised.put(segmentId, outcome);
+            while (!awaiting.isEmpty() && recognised.containsKey(awaiting.peek())) {
+                Object next = recognised.remove(awaiting.poll());
+                if (next instanceof Recognition r) {
+                    transcript.add(r);
+                    deliver(new SessionEvent.PartialResult(id, r));
+                } else {
+                    deliver((SessionEvent) next);
+                }
+            }
+            if (awaiting.isEmpty() && drained != null) {
+                drained.complete(null);
+            }
+        }
+    }
+
+    /** Completes when every utterance handed to recognition so far has been answered. */
+    private CompletionStage<Void> recognitionsDrained() {
+        synchronized (asrLock) {
+            if (awaiting.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            drained = new CompletableFuture<>();
+            return drained;
+        }
+    }
+
+    /** The recognised utterances so far, in segment order. */
+    public java.util.List<Recognition> transcript() {
+        synchronized (asrLock) {
+            return java.util.List.copyOf(transcript);
         }
     }
 

@@ -13,6 +13,14 @@ public sealed interface SessionEvent {
     record SpeechStopped(String sessionId, int segmentId, double start, double end) implements SessionEvent {
     }
 
+    /** One utterance's transcript, sent in segment order. */
+    record PartialResult(String sessionId, Recognition recognition) implements SessionEvent {
+    }
+
+    /** Information about the session that is not a failure (e.g. asr_unavailable: no transcripts will come). */
+    record Notice(String sessionId, String code, String message) implements SessionEvent {
+    }
+
     /** {@code fatal}: the transport should close after delivering it, with {@code closeCode}. */
     record Error(String code, String message, boolean fatal, int closeCode) implements SessionEvent {
         public static Error nonFatal(String code, String message) {

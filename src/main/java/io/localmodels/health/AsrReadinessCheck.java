@@ -1,0 +1,41 @@
+package io.localmodels.health;
+
+import io.localmodels.asr.AsrService;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Speech recognition: DOWN only while a configured Whisper model is still loading. Without a model,
+ * or when it failed to load, the service still serves VAD and vision, so readiness stays UP and says
+ * why there are no transcripts.
+ */
+@Readiness
+@ApplicationScoped
+public class AsrReadinessCheck implements HealthCheck {
+
+    private final AsrService asr;
+
+    public AsrReadinessCheck(AsrService asr) {
+        this.asr = asr;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        AsrService.State state = asr.state();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("asr").status(state != AsrService.State.LOADING)
+                .withData("state", state.name().toLowerCase());
+        if (asr.modelName() != null) {
+            b.withData("model", asr.modelName());
+        }
+        if (asr.reason() != null) {
+            b.withData("reason", asr.reason());
+        }
+        if (asr.hint() != null) {
+            b.withData("hint", asr.hint());
+        }
+        return b.build();
+    }
+}
