@@ -1,0 +1,18 @@
+package io.localmodels.api;
+
+import io.localmodels.testing.WhisperFixtures;
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The service with the random-weight v2 fixture as its Whisper model (tests skip when it cannot be made). */
+public class WhisperFixtureProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        Path dir = WhisperFixtures.dirOrNull();
+        return Map.of("lma.asr.model", dir == null ? "target/no-whisper-fixtures" : dir.resolve("v2-merged").toString(),
+                "lma.asr.max-batch", "8", "lma.asr.batch-window", "20ms");
+    }
+}
