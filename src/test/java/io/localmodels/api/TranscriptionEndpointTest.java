@@ -1,0 +1,157 @@
+package io.localmodels.api;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.localmodels.asr.AsrRequest;
+import io.localmodels.asr.DecodingOptions;
+import io.localmodels.asr.Transcription;
+import io.localmodels.asr.WhisperEngine;
+import io.localmodels.asr.WhisperModelFiles;
+import io.localmodels.inference.ExecutionProvider;
+import io.localmodels.inference.SessionHandle;
+import io.localmodels.testing.SharedFiles;
+import io.localmodels.testing.Wav;
+import io.localmodels.testing.WhisperFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The OpenAI-compatible endpoint with the fixture model: same text as the engine run directly, formats, errors. */
+@QuarkusTest
+@TestProfile(WhisperFixtureProfile.class)
+class TranscriptionEndpointTest {
+
+    @BeforeEach
+    void ready() {
+        WhisperFixtures.dir();
+        SharedFiles.require("models/silero-vad/silero_vad.onnx");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+    }
+
+    private static Transcription direct(float[] audio, String language, boolean timestamps) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        WhisperModelFiles files = WhisperModelFiles.find(WhisperFixtures.model("v2-merged"), "fp32", WhisperModelFiles.Layout.AUTO);
+        try (WhisperEngine engine = WhisperEngine.open(env, files, f -> {
+            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+            return new SessionHandle("direct", f, ExecutionProvider.CPU, env.createSession(f.toString(), o), o);
+        }, DecodingOptions.defaults())) {
+            return engine.transcribe(List.of(new AsrRequest(audio, language, AsrRequest.Task.TRANSCRIBE, timestamps, null, 0))).get(0);
+        }
+    }
+
+    @Test
+    void jsonTextEqualsTheEngineOnTheSameAudio() throws Exception {
+        Path jfk = SharedFiles.require("audio/jfk.wav");
+        String text = given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("language", "en")
+                .multiPart("model", "whisper-1")
+                .post("/v1/audio/transcriptions").then().statusCode(200).extract().path("text");
+        Transcription expected = direct(Wav.read(jfk).mono(), "en", false);
+        assertEquals(expected.dropped() == null ? expected.text() : "", text);
+        String plain = given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("language", "en")
+                .multiPart("response_format", "text").post("/v1/audio/transcriptions").then().statusCode(200)
+                .contentType(startsWith("text/plain")).extract().asString();
+        assertEquals(text + "\n", plain);
+    }
+
+    @Test
+    void rawPcm16WithSampleRateEqualsTheWav() throws Exception {
+        Path jfk = SharedFiles.require("audio/jfk.wav");
+        byte[] pcm = Wav.read(jfk).pcm();
+        String fromWav = given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("language", "en")
+                .post("/v1/audio/transcriptions").then().statusCode(200).extract().path("text");
+        String fromPcm = given().multiPart("file", "jfk.pcm", pcm, "application/octet-stream").multiPart("sample_rate", "16000")
+                .multiPart("language", "en").post("/v1/audio/transcriptions").then().statusCode(200).extract().path("text");
+        assertEquals(fromWav, fromPcm);
+    }
+
+    @Test
+    void verboseJsonCarriesOpenAiSegmentFields() {
+        Path jfk = SharedFiles.require("audio/jfk.wav");
+        JsonPath body = given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("language", "en")
+                .multiPart("response_format", "verbose_json").multiPart("timestamp_granularities[]", "segment")
+                .post("/v1/audio/transcriptions").then().statusCode(200).extract().jsonPath();
+        assertEquals("transcribe", body.getString("task"));
+        assertEquals("en", body.getString("language"));
+        assertEquals(11.0, body.getDouble("duration"), 0.01);
+        List<Map<String, Object>> segments = body.getList("segments");
+        for (Map<String, Object> s : segments) {
+            for (String field : List.of("id", "seek", "start", "end", "text", "tokens", "temperature", "avg_logprob",
+                    "compression_ratio", "no_speech_prob")) {
+                assertTrue(s.containsKey(field), field + " missing in " + s);
+            }
+            double start = ((Number) s.get("start")).doubleValue();
+            double end = ((Number) s.get("end")).doubleValue();
+            assertTrue(0 <= start && start <= end && end <= 11.0, s.toString());
+        }
+        assertEquals(body.getInt("dropped_windows") == 0, !segments.isEmpty() || body.getString("text").isEmpty());
+    }
+
+    @Test
+    void longAudioIsCutByTheVadAndComesBackInTimeOrder() {
+        Path file = SharedFiles.require("audio/silero-test.wav");
+        JsonPath body = given().multiPart("file", file.toFile(), "audio/wav").multiPart("language", "es")
+                .multiPart("response_format", "verbose_json").post("/v1/audio/transcriptions").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(60.0, body.getDouble("duration"), 0.05);
+        List<Float> starts = body.getList("segments.start", Float.class);
+        assertTrue(starts.size() >= 3, "several VAD windows: " + starts);
+        for (int i = 1; i < starts.size(); i++) {
+            assertTrue(starts.get(i) >= starts.get(i - 1), "segments in time order: " + starts);
+        }
+        assertTrue(starts.get(starts.size() - 1) > 30, "windows beyond the first 30 s: " + starts);
+    }
+
+    @Test
+    void srtAndVttAreWellFormed() {
+        Path jfk = SharedFiles.require("audio/jfk.wav");
+        String srt = given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("language", "en")
+                .multiPart("response_format", "srt").post("/v1/audio/transcriptions").then().statusCode(200).extract().asString();
+        String vtt = given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("language", "en")
+                .multiPart("response_format", "vtt").post("/v1/audio/transcriptions").then().statusCode(200).extract().asString();
+        assertTrue(vtt.startsWith("WEBVTT\n\n"), vtt);
+        for (String block : srt.split("\n\n")) {
+            if (block.isBlank()) {
+                continue;
+            }
+            String[] lines = block.split("\n");
+            assertTrue(lines[0].matches("\\d+") && lines[1].matches("\\d\\d:\\d\\d:\\d\\d,\\d{3} --> \\d\\d:\\d\\d:\\d\\d,\\d{3}"), block);
+        }
+    }
+
+    @Test
+    void badInputGetsClearErrors() throws Exception {
+        Path jfk = SharedFiles.require("audio/jfk.wav");
+        given().multiPart("file", "x.mp3", new byte[]{'I', 'D', '3', 4, 0, 0, 0, 0, 0, 0}, "audio/mpeg")
+                .post("/v1/audio/transcriptions").then().statusCode(415).body("error.code", equalTo("unsupported_audio"));
+        byte[] truncated = Files.readAllBytes(jfk);
+        given().multiPart("file", "bad.wav", java.util.Arrays.copyOf(truncated, 30), "audio/wav")
+                .post("/v1/audio/transcriptions").then().statusCode(400).body("error.code", equalTo("invalid_audio"));
+        given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("language", "xx")
+                .post("/v1/audio/transcriptions").then().statusCode(400).body("error.code", equalTo("invalid_language"));
+        given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("response_format", "docx")
+                .post("/v1/audio/transcriptions").then().statusCode(400).body("error.code", equalTo("invalid_request"));
+        given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("timestamp_granularities[]", "word")
+                .post("/v1/audio/transcriptions").then().statusCode(400).body("error.message", containsString("segment"));
+        given().multiPart("language", "en").post("/v1/audio/transcriptions").then().statusCode(400)
+                .body("error.code", equalTo("missing_file"));
+        assertFalse(given().get("/q/metrics").asString().isEmpty());
+    }
+}

@@ -1,0 +1,75 @@
+package io.localmodels.asr;
+
+import io.localmodels.testing.WhisperFixtures;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The pool with the fixture engine: micro-batches requests that arrive together, and refuses beyond its queue. */
+class AsrPoolTest {
+
+    @Test
+    void requestsArrivingWithinTheWindowRunAsOneBatchWithTheSameResults() throws Exception {
+        WhisperFixtures.dir();
+        try (WhisperEngine engine = WhisperTestModels.open("v2-merged", DecodingOptions.defaults().withMaxNewTokens(24))) {
+            List<AsrRequest> requests = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode c : WhisperFixtures.goldens().path("cases")) {
+                if (c.path("family").asText().equals("v2") && requests.size() < 6) {
+                    requests.add(WhisperGoldenTest.request(c));
+                }
+            }
+            List<AsrPool.BatchStats> batches = new CopyOnWriteArrayList<>();
+            try (AsrPool pool = new AsrPool(engine::transcribe, 1, 16, Duration.ofMillis(300), 8, batches::add)) {
+                List<CompletableFuture<Transcription>> futures = new ArrayList<>();
+                for (AsrRequest r : requests) {
+                    futures.add(pool.submit(r));
+                }
+                for (int i = 0; i < requests.size(); i++) {
+                    Transcription pooled = futures.get(i).get(60, TimeUnit.SECONDS);
+                    Transcription single = engine.transcribe(List.of(requests.get(i))).get(0);
+                    assertArrayEquals(single.tokens(), pooled.tokens(), "request " + i);
+                }
+            }
+            assertEquals(1, batches.size(), "one batch: " + batches);
+            assertEquals(requests.size(), batches.get(0).size());
+        }
+    }
+
+    @Test
+    void aFullQueueRefusesInsteadOfGrowing() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AsrPool.BatchRunner blocked = batch -> {
+            release.await(30, TimeUnit.SECONDS);
+            return batch.stream().map(r -> new Transcription("en", 1, new int[0], List.of(), 0, 0, 0, null)).toList();
+        };
+        try (AsrPool pool = new AsrPool(blocked, 1, 2, Duration.ZERO, 1, s -> { })) {
+            AsrRequest r = new AsrRequest(new float[16000], "en", AsrRequest.Task.TRANSCRIBE, false, null, 0);
+            List<CompletableFuture<Transcription>> accepted = new ArrayList<>();
+            accepted.add(pool.submit(r));
+            // the worker takes the first; wait until it did so the queue's two places are free
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pool.queued() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            accepted.add(pool.submit(r));
+            accepted.add(pool.submit(r));
+            AsrBusyException busy = assertThrows(AsrBusyException.class, () -> pool.submit(r));
+            assertTrue(busy.getMessage().contains("queue-capacity"), busy.getMessage());
+            release.countDown();
+            for (CompletableFuture<Transcription> f : accepted) {
+                assertEquals("en", f.get(10, TimeUnit.SECONDS).language(), "accepted work is not lost");
+            }
+        }
+    }
+}
