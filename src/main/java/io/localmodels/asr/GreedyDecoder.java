@@ -55,19 +55,19 @@ final class GreedyDecoder {
                 next[r] = rows.get(r).prompt();
             }
             for (int step = 0; step < maxNewTokens; step++) {
-                float[] logits = decoding.step(next);
-                int positions = logits.length / (batch * vocab);
+                java.nio.FloatBuffer logits = decoding.step(next);
+                int positions = logits.limit() / (batch * vocab);
                 for (int r = 0; r < batch; r++) {
                     if (step == 0) {
                         int at = (r * positions + rows.get(r).sotIndex()) * vocab;
-                        System.arraycopy(logits, at, row, 0, vocab);
+                        logits.get(at, row, 0, vocab);
                         noSpeech[r] = Math.exp(row[sp.noSpeech()] - LogitRules.logSumExp(row, 0, vocab));
                     }
                     int token;
                     if (done[r]) {
                         token = sp.eot();
                     } else {
-                        System.arraycopy(logits, (r * positions + positions - 1) * vocab, row, 0, vocab);
+                        logits.get((r * positions + positions - 1) * vocab, row, 0, vocab);
                         rules.apply(row, sampled[r], count[r], rows.get(r).timestamps());
                         token = temperature > 0 ? sample(row, temperature, random) : argmax(row);
                         sum[r] += row[token] - LogitRules.logSumExp(row, 0, vocab);
@@ -99,20 +99,20 @@ final class GreedyDecoder {
         try (WhisperOnnxModel.Decoding decoding = model.decoding(encoded, true)) {
             long[][] sot = new long[batch][];
             Arrays.fill(sot, new long[]{sp.sot()});
-            float[] logits = decoding.step(sot);
+            java.nio.FloatBuffer logits = decoding.step(sot);
             for (int r = 0; r < batch; r++) {
                 int base = r * vocab;
                 double max = Double.NEGATIVE_INFINITY;
                 int best = -1;
                 for (int id : ids) {
-                    if (logits[base + id] > max || (logits[base + id] == max && id < best)) {
-                        max = logits[base + id];
+                    if (logits.get(base + id) > max || (logits.get(base + id) == max && id < best)) {
+                        max = logits.get(base + id);
                         best = id;
                     }
                 }
                 double z = 0;
                 for (int id : ids) {
-                    z += Math.exp(logits[base + id] - max);
+                    z += Math.exp(logits.get(base + id) - max);
                 }
                 out.add(new LanguageGuess(sp.languageOf(best), 1.0 / z));
             }

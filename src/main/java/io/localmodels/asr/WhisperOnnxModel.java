@@ -48,6 +48,7 @@ public final class WhisperOnnxModel implements AutoCloseable {
     private final boolean merged;
     private final OnnxJavaType featureType;
     private final OnnxJavaType pastType;
+    private final boolean logitsAreFloat;
     private final LongAdder runNanos = new LongAdder();
     private final LongAdder runs = new LongAdder();
 
@@ -73,6 +74,8 @@ public final class WhisperOnnxModel implements AutoCloseable {
                 check(first.session(), List.of("use_cache_branch"), "present.0.encoder.key");
             }
             pastType = tensorType(withPast.session(), "past_key_values.0.decoder.key");
+            NodeInfo logitsInfo = withPast.session().getOutputInfo().get("logits");
+            logitsAreFloat = logitsInfo != null && logitsInfo.getInfo() instanceof TensorInfo t && t.type == OnnxJavaType.FLOAT;
             int layers = 0;
             while (withPast.session().getInputNames().contains("past_key_values." + layers + ".decoder.key")) {
                 layers++;
@@ -216,6 +219,9 @@ public final class WhisperOnnxModel implements AutoCloseable {
         private OrtSession.Result crossResult;   // step 0's result: holds present.*.encoder.*
         private OrtSession.Result selfResult;    // the latest result: holds present.*.decoder.*
         private final List<OnnxTensor> owned = new ArrayList<>();
+        // One-position logits of the cached steps land here (a pinned output): no copy out of ORT.
+        private FloatBuffer stepLogits;
+        private OnnxTensor stepLogitsTensor;
 
         private Decoding(Encoded encoded, boolean useCache) {
             this.encoded = encoded;
@@ -224,7 +230,7 @@ public final class WhisperOnnxModel implements AutoCloseable {
         }
 
         /** {@code tokens[row]} are the new tokens of each row (same count for every row). */
-        public float[] step(long[][] tokens) throws OrtException {
+        public FloatBuffer step(long[][] tokens) throws OrtException {
             int n = tokens[0].length;
             for (int r = 0; r < batch; r++) {
                 long[] prev = history.size() > r ? history.get(r) : new long[0];
@@ -242,7 +248,7 @@ public final class WhisperOnnxModel implements AutoCloseable {
             return crossResult == null ? firstStep(tokens) : nextStep(tokens);
         }
 
-        private float[] recompute() throws OrtException {
+        private FloatBuffer recompute() throws OrtException {
             long[][] all = history.toArray(new long[0][]);
             try (OnnxTensor ids = ids(all)) {
                 Map<String, OnnxTensor> inputs = firstInputs(ids);
@@ -270,7 +276,7 @@ public final class WhisperOnnxModel implements AutoCloseable {
             return inputs;
         }
 
-        private float[] firstStep(long[][] tokens) throws OrtException {
+        private FloatBuffer firstStep(long[][] tokens) throws OrtException {
             try (OnnxTensor ids = ids(tokens)) {
                 Map<String, OnnxTensor> inputs = firstInputs(ids);
                 crossResult = run(first.session(), inputs, outputs(first.session(), true));
@@ -279,7 +285,7 @@ public final class WhisperOnnxModel implements AutoCloseable {
             }
         }
 
-        private float[] nextStep(long[][] tokens) throws OrtException {
+        private FloatBuffer nextStep(long[][] tokens) throws OrtException {
             try (OnnxTensor ids = ids(tokens)) {
                 Map<String, OnnxTensor> inputs = new HashMap<>();
                 inputs.put("input_ids", ids);
@@ -296,12 +302,33 @@ public final class WhisperOnnxModel implements AutoCloseable {
                 if (merged) {
                     inputs.put("use_cache_branch", own(OnnxTensor.createTensor(env, new boolean[]{true})));
                 }
-                OrtSession.Result result = run(withPast.session(), inputs, outputs(withPast.session(), false));
+                Set<String> wanted = outputs(withPast.session(), false);
+                Map<String, OnnxTensor> pinned = Map.of();
+                if (tokens[0].length == 1 && logitsAreFloat) {
+                    if (stepLogitsTensor == null) {
+                        stepLogits = ByteBuffer.allocateDirect(batch * config.vocabSize() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                        stepLogitsTensor = OnnxTensor.createTensor(env, stepLogits, new long[]{batch, 1, config.vocabSize()});
+                    }
+                    pinned = Map.of("logits", stepLogitsTensor);
+                    wanted = new LinkedHashSet<>(wanted);
+                    wanted.remove("logits");
+                }
+                long t0 = System.nanoTime();
+                OrtSession.Result result;
+                try {
+                    result = withPast.session().run(inputs, wanted, pinned);
+                } finally {
+                    runNanos.add(System.nanoTime() - t0);
+                    runs.increment();
+                }
                 closeOwned();
                 if (selfResult != null) {
                     selfResult.close();
                 }
                 selfResult = result;
+                if (!pinned.isEmpty()) {
+                    return stepLogits.duplicate().rewind();
+                }
                 return logits(result, tokens[0].length);
             }
         }
@@ -354,21 +381,21 @@ public final class WhisperOnnxModel implements AutoCloseable {
             return OnnxTensor.createTensor(env, buf, new long[]{rows.length, n});
         }
 
-        private float[] logits(OrtSession.Result r, int positions) throws OrtException {
+        private FloatBuffer logits(OrtSession.Result r, int positions) throws OrtException {
             OnnxTensor t = tensor(r, "logits");
             long[] shape = t.getInfo().getShape();
             if (shape.length != 3 || shape[0] != batch || shape[1] != positions || shape[2] != config.vocabSize()) {
                 throw new OrtException("unexpected logits shape " + java.util.Arrays.toString(shape));
             }
-            FloatBuffer b = t.getFloatBuffer();
-            float[] out = new float[b.remaining()];
-            b.get(out);
-            return out;
+            return t.getFloatBuffer();
         }
 
         @Override
         public void close() {
             closeOwned();
+            if (stepLogitsTensor != null) {
+                stepLogitsTensor.close();
+            }
             if (selfResult != null) {
                 selfResult.close();
             }

@@ -59,6 +59,30 @@ public final class WhisperFixtures {
         }
     }
 
+    /**
+     * The benchmark model: whisper-tiny's shape (d 384, 4+4 layers) with random weights, made by the
+     * same script with --bench (about 330 MB, half a minute).
+     */
+    public static synchronized Path benchModel() {
+        dir();
+        try {
+            Path out = Path.of("target/whisper-bench").toAbsolutePath();
+            Path model = out.resolve("bench-tiny");
+            if (Files.isRegularFile(model.resolve(".complete"))) {
+                return model;
+            }
+            Process p = new ProcessBuilder(python(), SCRIPT.toString(), out.toString(), "--bench", "--tokenizer",
+                    SharedFiles.path("models/whisper-tokenizer").toString(), "--audio", SharedFiles.path("audio").toString())
+                    .inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("bench model generation failed");
+            }
+            return model;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The fixture folder when it can be made, else null (for test profiles, which cannot skip). */
     public static Path dirOrNull() {
         try {
