@@ -72,12 +72,8 @@ public class AsrService {
 
     synchronized void load() {
         String where = config.model().orElseThrow();
-        Path dir = Path.of(where);
         try {
-            if (!Files.isDirectory(dir)) {
-                throw new java.io.IOException("lma.asr.model=" + where + " is not a directory; point it at a Hugging Face Whisper ONNX export"
-                        + " (e.g. a clone of onnx-community/whisper-base)");
-            }
+            Path dir = modelDirectory(where);
             long t0 = System.nanoTime();
             WhisperModelFiles files = WhisperModelFiles.find(dir, config.precision(), config.decoderLayout());
             WhisperEngine e = WhisperEngine.open(runtime.environment(), files, file -> runtime.openFor(MODEL_ID, file), config.decodingOptions());
@@ -96,6 +92,31 @@ public class AsrService {
             reason = e.getMessage();
             LOG.errorf("speech recognition unavailable: %s", e.getMessage());
         }
+    }
+
+    /**
+     * A path to an export folder, or a name looked up as {@code <lma.models.cache-dir>/<name>} and then
+     * {@code <mirror>/<name>} for each of {@code lma.models.mirrors} (Whisper folders are not in the
+     * catalog: their files are not downloaded or hash-checked by the service).
+     */
+    Path modelDirectory(String where) throws java.io.IOException {
+        Path direct = Path.of(where);
+        if (Files.isDirectory(direct)) {
+            return direct;
+        }
+        List<Path> tried = new java.util.ArrayList<>();
+        if (where.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            tried.add(models.cacheDir().resolve(where));
+            models.mirrors().orElse(List.of()).forEach(m -> tried.add(m.resolve(where)));
+            for (Path p : tried) {
+                if (Files.isDirectory(p)) {
+                    return p;
+                }
+            }
+        }
+        throw new java.io.IOException("lma.asr.model=" + where + " is neither a folder nor found in " + tried
+                + "; put a Hugging Face Whisper ONNX export there (e.g. git clone https://huggingface.co/onnx-community/whisper-base "
+                + models.cacheDir().resolve("whisper-base") + ", then lma.asr.model=whisper-base)");
     }
 
     public State state() {

@@ -6,13 +6,17 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The service with the random-weight v2 fixture as its Whisper model (tests skip when it cannot be made). */
+/**
+ * The service with the random-weight v2 fixture as its Whisper model, named as users name a folder
+ * in their cache or a mirror (tests skip when the fixture cannot be made).
+ */
 public class WhisperFixtureProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
         Path dir = WhisperFixtures.dirOrNull();
-        return Map.of("lma.asr.model", dir == null ? "target/no-whisper-fixtures" : dir.resolve("v2-merged").toString(),
+        return Map.of("lma.asr.model", dir == null ? "target/no-whisper-fixtures" : "v2-merged",
+                "lma.models.mirrors", "../shared/models," + (dir == null ? "target" : dir.toString()),
                 "lma.asr.max-batch", "8", "lma.asr.batch-window", "20ms");
     }
 }
