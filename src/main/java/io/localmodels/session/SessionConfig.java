@@ -3,9 +3,10 @@ package io.localmodels.session;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
-/** {@code lma.session.*}: session lifetime. */
+/** {@code lma.session.*}: session lifetime and the session store. */
 @ConfigMapping(prefix = "lma.session")
 public interface SessionConfig {
 
@@ -16,4 +17,26 @@ public interface SessionConfig {
     /** Undelivered events kept for a detached session, delivered when it resumes. */
     @WithDefault("1000")
     int maxUndeliveredEvents();
+
+    enum Store { EMBEDDED, POSTGRES }
+
+    /** embedded (a journal under data-dir) or postgres (quarkus.datasource.* names the database). */
+    @WithDefault("embedded")
+    Store store();
+
+    /** Folder of the embedded store (and of kept audio). */
+    @WithDefault("data")
+    Path dataDir();
+
+    /** Stored sessions older than this (by their last change) are deleted. */
+    @WithDefault("30d")
+    Duration retention();
+
+    /** Keep each session's decoded audio (16-bit PCM at its own rate) under data-dir/audio. */
+    @WithDefault("false")
+    boolean keepAudio();
+
+    /** Force every journal append to disk (embedded store). */
+    @WithDefault("true")
+    boolean fsync();
 }

@@ -1,0 +1,8 @@
+package io.localmodels.analysis;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** {@code status}: ok, unavailable (no engine), failed (the engine did not deliver), pending, incomplete. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AnalysisStatus(String status, String engine, String model, String reason) {
+}
