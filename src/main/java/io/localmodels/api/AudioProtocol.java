@@ -214,6 +214,9 @@ final class AudioProtocol {
                     .put("start", s.start()).put("end", s.end());
         } else if (event instanceof SessionEvent.Error e) {
             return error(e.code(), e.message(), e.fatal());
+        } else if (event instanceof SessionEvent.FinalResult f) {
+            o.put("type", "final_result");
+            o.setAll((ObjectNode) JSON.valueToTree(f.document()));
         } else if (event instanceof SessionEvent.Notice n) {
             o.put("type", "notice").put("session_id", n.sessionId()).put("code", n.code()).put("message", n.message());
         } else if (event instanceof SessionEvent.PartialResult p) {

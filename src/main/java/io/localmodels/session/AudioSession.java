@@ -66,6 +66,7 @@ public final class AudioSession {
     private final Executor executor;
     private static final java.time.Duration RECOGNITION_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(120);
     private final UtteranceSink sink;
+    private final SessionArchive archive;
     private final Host host;
     private final long maxBufferedBytes;
     private final long maxFrames;
@@ -92,8 +93,8 @@ public final class AudioSession {
     private CompletableFuture<Void> drained;
     private boolean unavailableSent;
 
-    AudioSession(String id, StreamSettings settings, SileroVad silero, WindowScorer scorer, UtteranceSink sink, Host host,
-                 Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered) {
+    AudioSession(String id, StreamSettings settings, SileroVad silero, WindowScorer scorer, UtteranceSink sink, SessionArchive archive,
+                 Host host, Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered) {
         this.id = id;
         this.settings = settings;
         this.decoder = AudioDecoder.forFormat(settings.format());
@@ -101,6 +102,7 @@ public final class AudioSession {
         this.vad = new VadStream(scorer, silero, settings.vad(), 1);
         this.executor = executor;
         this.sink = sink;
+        this.archive = archive;
         this.host = host;
         this.maxBufferedBytes = maxBufferedBytes;
         this.maxFrames = maxSessionSeconds * settings.format().sampleRate();
@@ -112,6 +114,7 @@ public final class AudioSession {
         }
         // One stream per session: items are handled one after another (concatenate), each on the
         // audio executor, while VAD scoring waits without holding a thread.
+        archive.started(id, settings.language());
         inbox.emitOn(executor)
                 .onItem().transformToUniAndConcatenate(this::process)
                 .subscribe().with(ignored -> { }, failure -> LOG.errorf(failure, "session %s: audio pipeline failed", id));
@@ -203,6 +206,12 @@ public final class AudioSession {
         completeInbox();
     }
 
+    /** The resume window closed without end_of_stream: end it, and still analyse and store what was said. */
+    void abandon() {
+        expire();
+        recognitionsDrained().thenCompose(ignored -> archive.finish(id, settings.language(), transcript()));
+    }
+
     /**
      * Signals into the stream one at a time: frames of a resumed session can come from two
      * connections' I/O threads, and completion from housekeeping, while Reactive Streams requires
@@ -258,6 +267,7 @@ public final class AudioSession {
             return Uni.createFrom().voidItem();
         }
         updateDigest(pcm);
+        archive.audio(id, pcm);
         int channels = settings.format().channels();
         receivedFrames += pcm.length / channels;
         host.audioProcessed(pcm.length / (double) channels / settings.format().sampleRate());
@@ -293,6 +303,9 @@ public final class AudioSession {
                 .chain(() -> Uni.createFrom().completionStage(recognitionsDrained())
                         .ifNoItem().after(RECOGNITION_DRAIN_TIMEOUT).recoverWithItem((Void) null)
                         .emitOn(executor))
+                // the analysis runs on its own executor; the document goes out before stream_ended
+                .chain(() -> Uni.createFrom().completionStage(archive.finish(id, settings.language(), transcript())).emitOn(executor))
+                .invoke(doc -> deliver(new SessionEvent.FinalResult(id, doc)))
                 .invoke(() -> ended(error))
                 .replaceWithVoid();
     }
@@ -362,6 +375,7 @@ public final class AudioSession {
                 Object next = recognised.remove(awaiting.poll());
                 if (next instanceof Recognition r) {
                     transcript.add(r);
+                    archive.segment(id, r);
                     deliver(new SessionEvent.PartialResult(id, r));
                 } else {
                     deliver((SessionEvent) next);

@@ -41,6 +41,7 @@ public class AudioSessions implements AudioSession.Host {
     private final AudioConfig audio;
     private final SessionConfig config;
     private final UtteranceSink sink;
+    private final SessionArchive archive;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService housekeeping;
     private final Counter audioSeconds;
@@ -48,7 +49,8 @@ public class AudioSessions implements AudioSession.Host {
     private final AtomicInteger sockets = new AtomicInteger();
 
     public AudioSessions(SileroVad silero, VadBatcher scorer, ModelRegistry models, AudioConfig audio, SessionConfig config,
-                         Instance<UtteranceSink> sinks, MeterRegistry meters) {
+                         Instance<UtteranceSink> sinks, SessionArchive archive, MeterRegistry meters) {
+        this.archive = archive;
         this.silero = silero;
         this.scorer = scorer;
         this.models = models;
@@ -101,11 +103,17 @@ public class AudioSessions implements AudioSession.Host {
             return existing;
         }
         AudioSession created = new AudioSession(id, new StreamSettings(id, settings.format(), settings.language(),
-                settings.vad()), silero, scorer, sink, this, executor, audio.maxBufferedBytes(),
+                settings.vad()), silero, scorer, sink, archive, this, executor, audio.maxBufferedBytes(),
                 audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents());
         sessions.put(id, created);
         created.attach(listener, false);
         return created;
+    }
+
+    /** Whether a session with this id is open (connected or resumable). */
+    public boolean live(String id) {
+        AudioSession s = sessions.get(id);
+        return s != null && !s.ended();
     }
 
     public void detach(AudioSession session, SessionListener listener) {
@@ -157,7 +165,7 @@ public class AudioSessions implements AudioSession.Host {
                 } else if (s.detachedAtNanos() > 0 && now - s.detachedAtNanos() > resumeNanos) {
                     LOG.infof("session %s: resume window over, ended", s.id());
                     sessions.remove(s.id(), s);
-                    s.expire();
+                    s.abandon();
                 }
             } catch (RuntimeException e) {
                 LOG.warnf(e, "session %s: housekeeping failed", s.id());

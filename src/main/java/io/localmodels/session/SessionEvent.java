@@ -17,6 +17,10 @@ public sealed interface SessionEvent {
     record PartialResult(String sessionId, Recognition recognition) implements SessionEvent {
     }
 
+    /** The session document after its end (transcript, analysis). */
+    record FinalResult(String sessionId, FinalDocument document) implements SessionEvent {
+    }
+
     /** Information about the session that is not a failure (e.g. asr_unavailable: no transcripts will come). */
     record Notice(String sessionId, String code, String message) implements SessionEvent {
     }

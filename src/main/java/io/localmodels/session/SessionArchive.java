@@ -1,0 +1,161 @@
+package io.localmodels.session;
+
+import io.localmodels.analysis.AnalysisService;
+import io.localmodels.analysis.TranscriptLine;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What happens to a session beyond its socket: segments go to the store as they are transcribed, the
+ * end runs the analysis and stores the final document, retention deletes old sessions, and (only
+ * when asked for) the decoded audio is kept. A store failure is logged and never stops a session.
+ */
+@Singleton
+public class SessionArchive {
+
+    private static final Logger LOG = Logger.getLogger(SessionArchive.class);
+
+    private final SessionStore store;
+    private final AnalysisService analysis;
+    private final SessionConfig config;
+    private final ScheduledExecutorService retention;
+
+    public SessionArchive(SessionStore store, AnalysisService analysis, SessionConfig config, MeterRegistry meters) {
+        this.store = store;
+        this.analysis = analysis;
+        this.config = config;
+        meters.gauge("lma_sessions_stored", store, s -> {
+            try {
+                return s.count();
+            } catch (RuntimeException e) {
+                return Double.NaN;
+            }
+        });
+        this.retention = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "session-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        retention.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
+    }
+
+    void purge() {
+        try {
+            int n = store.purgeBefore(Instant.now().minus(config.retention()));
+            if (n > 0) {
+                LOG.infof("retention: deleted %d sessions older than %s", n, config.retention());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("retention sweep failed: %s", e.getMessage());
+        }
+    }
+
+    void started(String id, String language) {
+        try {
+            store.started(id, language, Instant.now());
+        } catch (RuntimeException e) {
+            LOG.errorf("session %s: could not record its start: %s", id, e.getMessage());
+        }
+    }
+
+    void segment(String id, Recognition r) {
+        try {
+            store.segment(id, TranscriptEntry.of(r), Instant.now());
+        } catch (RuntimeException e) {
+            LOG.errorf("session %s: could not store segment %d: %s", id, r.segmentId(), e.getMessage());
+        }
+    }
+
+    /** Runs the analysis off the caller's thread and stores the result; completes with the document either way. */
+    CompletionStage<FinalDocument> finish(String id, String language, List<Recognition> transcript) {
+        List<TranscriptEntry> entries = transcript.stream().map(TranscriptEntry::of).toList();
+        List<TranscriptLine> lines = entries.stream().filter(e -> !e.text().isBlank())
+                .map(e -> new TranscriptLine(e.segmentId(), e.speaker(), e.start(), e.end(), e.text())).toList();
+        String lang = language == null || language.equals("auto")
+                ? transcript.stream().map(Recognition::language).filter(l -> l != null).findFirst().orElse(null) : language;
+        return analysis.analyse(lang, lines).thenApply(outcome -> {
+            FinalDocument doc = FinalDocument.of(id, lang, entries, outcome);
+            try {
+                store.finished(id, doc, Instant.now());
+            } catch (RuntimeException e) {
+                LOG.errorf("session %s: could not store its final document: %s", id, e.getMessage());
+            }
+            return doc;
+        }).exceptionally(e -> {
+            LOG.errorf(e, "session %s: finishing failed", id);
+            return FinalDocument.partial(id, lang, entries, "failed", e.toString());
+        });
+    }
+
+    /** The stored document, or the transcript so far when the session has not ended (pending) or never will (incomplete). */
+    public Optional<FinalDocument> document(String id, boolean live) {
+        return store.find(id).map(s -> s.document() != null ? s.document()
+                : FinalDocument.partial(id, s.language(), s.segments(), live ? "pending" : "incomplete",
+                live ? "the session has not ended yet" : "the session never ended (no end_of_stream before its resume window closed)"));
+    }
+
+    public SessionStore.Page list(Instant since, String cursor, int limit) {
+        return store.list(since, cursor, limit);
+    }
+
+    /** Deletes what is stored of the session, its kept audio included. */
+    public boolean delete(String id) {
+        boolean removed = store.delete(id);
+        try {
+            removed |= Files.deleteIfExists(audioFile(id));
+        } catch (IOException e) {
+            LOG.errorf("session %s: could not delete its kept audio: %s", id, e.getMessage());
+        }
+        return removed;
+    }
+
+    boolean keepsAudio() {
+        return config.keepAudio();
+    }
+
+    private Path audioFile(String id) {
+        return config.dataDir().resolve("audio").resolve(id + ".pcm");
+    }
+
+    /** Appends decoded samples (16-bit little-endian, interleaved) when lma.session.keep-audio is on. */
+    void audio(String id, short[] pcm) {
+        if (!config.keepAudio()) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.allocate(pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.asShortBuffer().put(pcm);
+        try {
+            Files.createDirectories(audioFile(id).getParent());
+            try (FileChannel ch = FileChannel.open(audioFile(id), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+        } catch (IOException e) {
+            LOG.errorf("session %s: could not keep audio: %s", id, e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        retention.shutdownNow();
+        store.close();
+    }
+}
