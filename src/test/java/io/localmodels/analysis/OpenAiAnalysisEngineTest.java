@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The openai engine against a real HTTP server on loopback speaking the chat-completions wire format. */
-class OpenAiAnalysisEngineTest {
+public class OpenAiAnalysisEngineTest {
 
-    static final String GOOD = "{\"summary\":\"Se acordó revisar el módulo de pagos.\",\"decisions\":[\"Usar la API nueva\"],"
+    public static final String GOOD = "{\"summary\":\"Se acordó revisar el módulo de pagos.\",\"decisions\":[\"Usar la API nueva\"],"
             + "\"open_questions\":[\"¿Quién prueba?\"],\"action_items\":[{\"title\":\"Revisar pagos\",\"description\":\"antes del viernes\","
             + "\"steps\":[\"Paso 1: leer el código\",\"Paso 2: probar\"],\"source_segment_ids\":[1,2]}],\"risks\":[\"Plazo ajustado\"]}";
 

@@ -1,0 +1,22 @@
+package io.localmodels.api;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The fixture Whisper model, the loopback LLM as analysis engine, a data folder of its own. */
+public class AnalysisProfile extends WhisperFixtureProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        Map<String, String> m = new HashMap<>(super.getConfigOverrides());
+        m.put("lma.session.data-dir", "target/test-data-analysis-" + ProcessHandle.current().pid());
+        m.put("lma.session.resume-window", "30s");
+        return m;
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(FakeChatResource.class));
+    }
+}

@@ -1,0 +1,154 @@
+package io.localmodels.api;
+
+import io.localmodels.analysis.OpenAiAnalysisEngineTest;
+import io.localmodels.testing.FakeChatServer;
+import io.localmodels.testing.SharedFiles;
+import io.localmodels.testing.Wav;
+import io.localmodels.testing.WhisperFixtures;
+import io.localmodels.testing.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** /ws/audio end to end with the fixture Whisper model and a loopback LLM: final_result, the store, resume, deletion. */
+@QuarkusTest
+@TestProfile(AnalysisProfile.class)
+class SessionAnalysisEndToEndTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    Vertx vertx;
+
+    private byte[] pcm;
+
+    @BeforeEach
+    void ready() throws Exception {
+        WhisperFixtures.dir();
+        SharedFiles.require("models/silero-vad/silero_vad.onnx");
+        pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        FakeChatResource.server.reset();
+        FakeChatResource.server.answerWith(r -> FakeChatServer.Reply.content(OpenAiAnalysisEngineTest.GOOD));
+    }
+
+    private JsonObject config(String id) {
+        return new JsonObject().put("type", "config").put("session_id", id).put("sample_rate", 16000).put("language", "es");
+    }
+
+    private List<JsonObject> stream(String id) throws Exception {
+        try (WsClient ws = WsClient.connect(vertx, base)) {
+            ws.json(config(id));
+            ws.await("config_ack", 10);
+            AudioResumeTest.sendFrames(ws, pcm, 0, pcm.length);
+            ws.json(new JsonObject().put("type", "end_of_stream"));
+            ws.await("stream_ended", 60);
+            return ws.received();
+        }
+    }
+
+    static JsonObject finalResult(List<JsonObject> messages) {
+        List<JsonObject> finals = messages.stream().filter(m -> "final_result".equals(m.getString("type"))).toList();
+        assertEquals(1, finals.size(), "exactly one final_result: " + messages);
+        return finals.get(0);
+    }
+
+    @Test
+    void finalResultCarriesTheTranscriptInOrderAndTheAnalysis() throws Exception {
+        List<JsonObject> messages = stream("e2e-1");
+        JsonObject fin = finalResult(messages);
+        int finalAt = messages.indexOf(fin);
+        int endedAt = messages.indexOf(messages.stream().filter(m -> "stream_ended".equals(m.getString("type"))).findFirst().orElseThrow());
+        assertTrue(finalAt < endedAt, "final_result before stream_ended");
+        List<JsonObject> partials = messages.stream().filter(m -> "partial_result".equals(m.getString("type"))).toList();
+        JsonArray transcript = fin.getJsonArray("transcript");
+        assertEquals(partials.size(), transcript.size());
+        for (int i = 0; i < partials.size(); i++) {
+            JsonObject t = transcript.getJsonObject(i);
+            assertEquals(partials.get(i).getInteger("segment_id"), t.getInteger("segment_id"));
+            assertEquals(partials.get(i).getString("text"), t.getString("text"));
+            assertEquals("S1", t.getString("speaker"));
+        }
+        assertEquals("es", fin.getString("language"));
+        assertEquals("ok", fin.getJsonObject("analysis").getString("status"));
+        assertEquals("openai", fin.getJsonObject("analysis").getString("engine"));
+        assertEquals("Se acordó revisar el módulo de pagos.", fin.getString("summary"));
+        assertEquals("Revisar pagos", fin.getJsonArray("action_items").getJsonObject(0).getString("title"));
+        String prompt = FakeChatResource.server.requests().get(0).path("messages").get(1).path("content").asText();
+        for (JsonObject p : partials) {
+            if (!p.getString("text").isBlank()) {
+                assertTrue(prompt.contains(p.getString("text").strip()), "the LLM saw the transcript");
+            }
+        }
+        // the same document from the store
+        String stored = given().get("/sessions/e2e-1").then().statusCode(200).extract().asString();
+        JsonObject expected = fin.copy();
+        expected.remove("type");
+        assertEquals(expected, new JsonObject(stored));
+    }
+
+    @Test
+    void aDroppedAndResumedSessionEndsWithTheSameDocument() throws Exception {
+        JsonObject yardstick = finalResult(stream("e2e-yard"));
+        int cut = 16000 * 2 * 6;
+        try (WsClient first = WsClient.connect(vertx, base)) {
+            first.json(config("e2e-2"));
+            first.await("config_ack", 10);
+            AudioResumeTest.sendFrames(first, pcm, 0, cut);
+            first.await("partial_result", 30);
+            first.drop();
+        }
+        JsonObject fin;
+        try (WsClient second = WsClient.connect(vertx, base)) {
+            second.json(config("e2e-2"));
+            JsonObject ack = second.await("config_ack", 10);
+            assertEquals(true, ack.getBoolean("resumed"));
+            AudioResumeTest.sendFrames(second, pcm, (int) ack.getLong("received_samples").longValue() * 2, pcm.length);
+            second.json(new JsonObject().put("type", "end_of_stream"));
+            second.await("stream_ended", 60);
+            fin = finalResult(second.received());
+        }
+        yardstick.put("session_id", "e2e-2");
+        assertEquals(yardstick, fin);
+    }
+
+    @Test
+    void aFailingLlmStillDeliversTheTranscript() throws Exception {
+        FakeChatResource.server.answerWith(r -> new FakeChatServer.Reply(500, "{\"error\":\"boom\"}", 0));
+        JsonObject fin = finalResult(stream("e2e-3"));
+        assertEquals("failed", fin.getJsonObject("analysis").getString("status"));
+        assertTrue(fin.getJsonObject("analysis").getString("reason").contains("HTTP 500"));
+        assertTrue(fin.getJsonArray("transcript").size() >= 3);
+        given().get("/sessions/e2e-3").then().statusCode(200).body("analysis.status", equalTo("failed"));
+    }
+
+    @Test
+    void listingAndDeletion() throws Exception {
+        stream("e2e-4");
+        List<String> ids = given().get("/sessions?limit=500").then().statusCode(200).extract().path("sessions.session_id");
+        assertTrue(ids.contains("e2e-4"), ids.toString());
+        given().delete("/sessions/e2e-4").then().statusCode(204);
+        given().get("/sessions/e2e-4").then().statusCode(404).body("error.code", equalTo("not_found"));
+        given().delete("/sessions/e2e-4").then().statusCode(404);
+        given().get("/sessions/bad%20id").then().statusCode(400).body("error.code", equalTo("invalid_request"));
+        given().get("/sessions?since=yesterday").then().statusCode(400);
+    }
+}
