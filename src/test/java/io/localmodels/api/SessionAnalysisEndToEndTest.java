@@ -98,6 +98,10 @@ class SessionAnalysisEndToEndTest {
                 assertTrue(prompt.contains(p.getString("text").strip()), "the LLM saw the transcript");
             }
         }
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("lma_analysis_seconds_count{engine=\"openai\"}"), "lma_analysis_seconds");
+        assertTrue(metrics.contains("lma_llm_tokens_total{kind=\"prompt\"}"), "lma_llm_tokens_total");
+        assertTrue(metrics.contains("lma_sessions_stored"), "lma_sessions_stored");
         // the same document from the store
         String stored = given().get("/sessions/e2e-1").then().statusCode(200).extract().asString();
         JsonObject expected = fin.copy();
@@ -145,8 +149,11 @@ class SessionAnalysisEndToEndTest {
         stream("e2e-4");
         List<String> ids = given().get("/sessions?limit=500").then().statusCode(200).extract().path("sessions.session_id");
         assertTrue(ids.contains("e2e-4"), ids.toString());
+        java.nio.file.Path audio = java.nio.file.Path.of(AnalysisProfile.DATA_DIR, "audio", "e2e-4.pcm");
+        assertEquals(pcm.length, java.nio.file.Files.size(audio), "lma.session.keep-audio kept the decoded audio");
         given().delete("/sessions/e2e-4").then().statusCode(204);
         given().get("/sessions/e2e-4").then().statusCode(404).body("error.code", equalTo("not_found"));
+        assertTrue(!java.nio.file.Files.exists(audio), "the kept audio is deleted with the session");
         given().delete("/sessions/e2e-4").then().statusCode(404);
         given().get("/sessions/bad%20id").then().statusCode(400).body("error.code", equalTo("invalid_request"));
         given().get("/sessions?since=yesterday").then().statusCode(400);
