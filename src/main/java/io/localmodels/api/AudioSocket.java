@@ -1,5 +1,7 @@
 package io.localmodels.api;
 
+import io.localmodels.auth.ApiKeys;
+import io.localmodels.auth.KeyLimits;
 import io.localmodels.session.AudioConfig;
 import io.localmodels.session.AudioSession;
 import io.localmodels.session.AudioSessions;
@@ -47,7 +49,13 @@ public class AudioSocket {
     private final Vertx vertx;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
 
-    public AudioSocket(AudioSessions sessions, AudioConfig config, VadConfig vad, MeterRegistry meters, Vertx vertx) {
+    private final ApiKeys keys;
+    private final KeyLimits limits;
+
+    public AudioSocket(AudioSessions sessions, AudioConfig config, VadConfig vad, MeterRegistry meters, Vertx vertx, ApiKeys keys,
+                       KeyLimits limits) {
+        this.keys = keys;
+        this.limits = limits;
         this.sessions = sessions;
         this.config = config;
         this.vadDefaults = VadParameters.from(vad);
@@ -59,6 +67,7 @@ public class AudioSocket {
     private final class Peer implements SessionListener {
         final WebSocketConnection connection;
         final boolean admitted;
+        volatile String keyName;
         volatile AudioSession session;
         volatile boolean closing;
         /** Outbound operations run one after another, so a close never overtakes the message before it. */
@@ -96,8 +105,32 @@ public class AudioSocket {
     @OnOpen
     @NonBlocking
     void open(WebSocketConnection connection) {
+        String keyName = ApiKeys.ANONYMOUS;
+        if (keys.enabled()) {
+            String presented = ApiKeys.bearer(connection.handshakeRequest().header("Authorization"));
+            if (presented == null) {
+                presented = queryToken(connection.handshakeRequest().query());
+            }
+            var who = keys.identify(presented);
+            if (who.isEmpty()) {
+                Peer refused = new Peer(connection, false);
+                peers.put(connection.id(), refused);
+                sendError(refused, "unauthorized", presented == null
+                        ? "an API key is required: Authorization: Bearer <key> on the upgrade, or ?token=<key>"
+                        : "the API key is not valid", true, 1008);
+                return;
+            }
+            keyName = who.get();
+        }
+        if (!limits.tryOpenSession(keyName)) {
+            Peer refused = new Peer(connection, false);
+            peers.put(connection.id(), refused);
+            sendError(refused, "rate_limited", "this key already holds its lma.auth.max-sessions-per-key audio sessions", true, 1008);
+            return;
+        }
         boolean admitted = sessions.tryAcquireSocket();
         Peer peer = new Peer(connection, admitted);
+        peer.keyName = keyName;
         peers.put(connection.id(), peer);
         if (!admitted) {
             sendError(peer, "busy", "the server has " + config.maxSessions()
@@ -169,6 +202,9 @@ public class AudioSocket {
         if (peer == null) {
             return;
         }
+        if (peer.keyName != null) {
+            limits.sessionClosed(peer.keyName);
+        }
         if (peer.admitted) {
             sessions.releaseSocket();
         }
@@ -176,6 +212,19 @@ public class AudioSocket {
         if (s != null) {
             sessions.detach(s, peer);
         }
+    }
+
+    /** The {@code token} query parameter (browsers cannot set headers on a WebSocket). */
+    static String queryToken(String query) {
+        if (query == null) {
+            return null;
+        }
+        for (String part : query.split("&")) {
+            if (part.startsWith("token=")) {
+                return java.net.URLDecoder.decode(part.substring(6), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private void configure(Peer peer, AudioProtocol.ClientMessage.Config c) {

@@ -63,12 +63,15 @@ public class RouteErrors {
     }
 
     static void send(RoutingContext ctx, int status, String message) {
+        reply(ctx, status, ErrorCodes.forStatus(status), message);
+    }
+
+    static void reply(RoutingContext ctx, int status, String code, String message) {
         if (ctx.response().headWritten()) {
             ctx.response().end();
             return;
         }
-        JsonObject body = new JsonObject().put("error",
-                new JsonObject().put("code", ErrorCodes.forStatus(status)).put("message", message));
+        JsonObject body = new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
         ctx.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(body.encode());

@@ -28,9 +28,14 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Short> closed;
 
     public static WsClient connect(Vertx vertx, URI base) throws Exception {
+        return connect(vertx, base, new WebSocketConnectOptions());
+    }
+
+    /** {@code base}'s query goes onto /ws/audio; {@code options} may carry headers. */
+    public static WsClient connect(Vertx vertx, URI base, WebSocketConnectOptions options) throws Exception {
         WebSocketClient client = vertx.createWebSocketClient();
-        WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
-                .setURI("/ws/audio");
+        WebSocketConnectOptions o = options.setHost(base.getHost()).setPort(base.getPort())
+                .setURI("/ws/audio" + (base.getRawQuery() != null ? "?" + base.getRawQuery() : ""));
         // Handlers go on inside the connect callback, on the event loop that delivers frames, so a
         // server that answers at once (busy, then close) cannot beat them.
         BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();

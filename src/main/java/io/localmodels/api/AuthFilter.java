@@ -1,0 +1,65 @@
+package io.localmodels.api;
+
+import io.localmodels.auth.ApiKeys;
+import io.localmodels.auth.AuthConfig;
+import io.localmodels.auth.KeyLimits;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+/**
+ * API keys on every HTTP route but the public ones (probes, metrics), before any resource runs;
+ * and the per-key photo rate. The audio socket checks its key itself, to answer with a protocol
+ * error and close 1008 instead of a bare refused upgrade.
+ */
+@Singleton
+public class AuthFilter {
+
+    public static final String KEY_NAME = "lma.key";
+
+    private final ApiKeys keys;
+    private final KeyLimits limits;
+    private final AuthConfig config;
+
+    public AuthFilter(ApiKeys keys, KeyLimits limits, AuthConfig config) {
+        this.keys = keys;
+        this.limits = limits;
+        this.config = config;
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::filter, 1000);
+    }
+
+    private void filter(RoutingContext rc) {
+        String path = rc.normalizedPath();
+        if (path.startsWith("/ws/") || config.publicPaths().stream().anyMatch(path::startsWith)) {
+            rc.next();
+            return;
+        }
+        String name = ApiKeys.ANONYMOUS;
+        if (keys.enabled()) {
+            var who = keys.identify(ApiKeys.bearer(rc.request().getHeader("Authorization")));
+            if (who.isEmpty()) {
+                rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"local-models-api\"");
+                RouteErrors.reply(rc, 401, "unauthorized", rc.request().getHeader("Authorization") == null
+                        ? "an API key is required: Authorization: Bearer <key>" : "the API key is not valid");
+                return;
+            }
+            name = who.get();
+        }
+        rc.put(KEY_NAME, name);
+        if (rc.request().method() == HttpMethod.POST && path.startsWith("/vision/frame")) {
+            long wait = limits.tryFrame(name);
+            if (wait > 0) {
+                rc.response().putHeader("Retry-After", Long.toString(wait));
+                RouteErrors.reply(rc, 429, "rate_limited", "more than " + config.framesPerMinute()
+                        + " photos per minute for this key (lma.auth.frames-per-minute); retry in " + wait + " s");
+                return;
+            }
+        }
+        rc.next();
+    }
+}

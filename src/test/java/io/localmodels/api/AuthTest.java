@@ -1,0 +1,116 @@
+package io.localmodels.api;
+
+import io.localmodels.testing.SharedFiles;
+import io.localmodels.testing.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** API keys on: every route but the probes and metrics wants one, the socket too; per-key limits answer 429 / 1008. */
+@QuarkusTest
+@TestProfile(AuthTest.Keys.class)
+class AuthTest {
+
+    public static class Keys implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("lma.auth.api-keys", "app:k1-secret-value,ops:k2-secret-value", "lma.auth.max-sessions-per-key", "1",
+                    "lma.auth.frames-per-minute", "2");
+        }
+    }
+
+    static final String APP = "Bearer k1-secret-value";
+    static final String OPS = "Bearer k2-secret-value";
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void everyRouteWantsAKeyExceptProbesAndMetrics() {
+        for (String path : List.of("/models", "/models/silero-vad", "/sessions", "/sessions/x", "/vision/frames/x", "/q/openapi", "/nope")) {
+            given().get(path).then().statusCode(401).header("WWW-Authenticate", notNullValue())
+                    .body("error.code", equalTo("unauthorized"));
+            given().header("Authorization", "Bearer wrong").get(path).then().statusCode(401)
+                    .body("error.message", equalTo("the API key is not valid"));
+        }
+        given().contentType("application/json").body("{}").post("/vision/frame_b64").then().statusCode(401);
+        given().multiPart("file", "a.wav", new byte[44]).post("/v1/audio/transcriptions").then().statusCode(401);
+        given().delete("/sessions/x").then().statusCode(401);
+        given().header("Authorization", APP).get("/models").then().statusCode(200);
+        given().header("Authorization", OPS).get("/sessions").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+    }
+
+    @Test
+    void theSocketWantsAKeyInTheHeaderOrTheQuery() throws Exception {
+        SharedFiles.require("models/silero-vad/silero_vad.onnx");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        try (WsClient ws = WsClient.connect(vertx, base)) {
+            JsonObject err = ws.await("error", 10);
+            assertEquals("unauthorized", err.getString("code"));
+            assertEquals(1008, ws.awaitClose(10));
+        }
+        try (WsClient ws = WsClient.connect(vertx, base.resolve("?token=k1-secret-value"))) {
+            ws.json(new JsonObject().put("type", "config").put("sample_rate", 16000));
+            ws.await("config_ack", 10);
+            // the same key may hold one socket (lma.auth.max-sessions-per-key=1)
+            try (WsClient second = WsClient.connect(vertx, base.resolve("?token=k1-secret-value"))) {
+                assertEquals("rate_limited", second.await("error", 10).getString("code"));
+                assertEquals(1008, second.awaitClose(10));
+            }
+            // another key is not affected; a header works as well as the query
+            WebSocketConnectOptions withHeader = new WebSocketConnectOptions().addHeader("Authorization", OPS);
+            try (WsClient other = WsClient.connect(vertx, base, withHeader)) {
+                other.json(new JsonObject().put("type", "config").put("sample_rate", 16000));
+                other.await("config_ack", 10);
+            }
+        }
+    }
+
+    @Test
+    void photosPerMinuteAreLimitedPerKey() throws Exception {
+        String jpeg = Base64.getEncoder().encodeToString(Files.readAllBytes(SharedFiles.require("images/dog.jpg")));
+        String body = new JsonObject().put("image_b64", jpeg).encode();
+        int ok = 0;
+        int limited = 0;
+        for (int i = 0; i < 3; i++) {
+            int status = given().header("Authorization", OPS).contentType("application/json").body(body).post("/vision/frame_b64")
+                    .then().extract().statusCode();
+            if (status == 429) {
+                limited++;
+            } else {
+                ok++;
+            }
+        }
+        assertEquals(1, limited, "the third photo within a minute is refused");
+        given().header("Authorization", OPS).contentType("application/json").body(body).post("/vision/frame_b64").then()
+                .statusCode(429).header("Retry-After", notNullValue()).body("error.code", equalTo("rate_limited"));
+        // the other key has its own budget
+        given().header("Authorization", APP).contentType("application/json").body(body).post("/vision/frame_b64").then()
+                .statusCode(org.hamcrest.Matchers.not(429));
+        assertEquals(2, ok);
+    }
+}
