@@ -217,6 +217,9 @@ final class AudioProtocol {
         } else if (event instanceof SessionEvent.FinalResult f) {
             o.put("type", "final_result");
             o.setAll((ObjectNode) JSON.valueToTree(f.document()));
+        } else if (event instanceof SessionEvent.Reconnect r) {
+            o.put("type", "reconnect").put("session_id", r.sessionId()).put("reason", r.reason())
+                    .put("retry_after_ms", r.retryAfterMillis());
         } else if (event instanceof SessionEvent.Notice n) {
             o.put("type", "notice").put("session_id", n.sessionId()).put("code", n.code()).put("message", n.message());
         } else if (event instanceof SessionEvent.PartialResult p) {

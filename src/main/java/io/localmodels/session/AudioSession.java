@@ -94,12 +94,12 @@ public final class AudioSession {
     private boolean unavailableSent;
 
     AudioSession(String id, StreamSettings settings, SileroVad silero, WindowScorer scorer, UtteranceSink sink, SessionArchive archive,
-                 Host host, Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered) {
+                 Host host, Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered, int firstSegmentId) {
         this.id = id;
         this.settings = settings;
         this.decoder = AudioDecoder.forFormat(settings.format());
         this.resampler = Resampler.create(settings.format().sampleRate(), SileroVad.SAMPLE_RATE);
-        this.vad = new VadStream(scorer, silero, settings.vad(), 1);
+        this.vad = new VadStream(scorer, silero, settings.vad(), firstSegmentId);
         this.executor = executor;
         this.sink = sink;
         this.archive = archive;
@@ -227,6 +227,25 @@ public final class AudioSession {
         synchronized (inbox) {
             inbox.onComplete();
         }
+    }
+
+    /**
+     * The server is going down: the client is told to reconnect (to this or another replica) with
+     * its session_id, and its socket is closed with 1012; what was transcribed is already stored.
+     */
+    void shutdownNotice(long retryAfterMillis) {
+        synchronized (deliveryLock) {
+            SessionListener l = listener;
+            if (l != null) {
+                l.deliver(new SessionEvent.Reconnect(id, "the server is shutting down", retryAfterMillis));
+                l.close(1012, "server restart");
+            }
+        }
+    }
+
+    /** Completes once every utterance handed to recognition has been answered (and stored). */
+    CompletionStage<Void> settled() {
+        return recognitionsDrained();
     }
 
     /** Tells the attached client it was idle too long and closes its socket. */

@@ -14,6 +14,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -47,6 +48,7 @@ public class AudioSessions implements AudioSession.Host {
     private final Counter audioSeconds;
     private final Counter undeliveredDropped;
     private final AtomicInteger sockets = new AtomicInteger();
+    private volatile boolean draining;
 
     public AudioSessions(SileroVad silero, VadBatcher scorer, ModelRegistry models, AudioConfig audio, SessionConfig config,
                          Instance<UtteranceSink> sinks, SessionArchive archive, MeterRegistry meters) {
@@ -86,6 +88,10 @@ public class AudioSessions implements AudioSession.Host {
 
     /** Starts a session, or resumes the one named by {@code settings.sessionId()}. */
     public synchronized AudioSession open(StreamSettings settings, SessionListener listener) throws SessionOpenException {
+        if (draining) {
+            throw new SessionOpenException("busy", "the server is shutting down; connect again (another replica will take the session)",
+                    true, 1013);
+        }
         if (!(models.state(silero.modelId()) instanceof ModelState.Loaded)) {
             ModelState st = models.state(silero.modelId());
             throw new SessionOpenException("vad_unavailable", "the VAD model " + silero.modelId() + " is "
@@ -104,7 +110,7 @@ public class AudioSessions implements AudioSession.Host {
         }
         AudioSession created = new AudioSession(id, new StreamSettings(id, settings.format(), settings.language(),
                 settings.vad()), silero, scorer, sink, archive, this, executor, audio.maxBufferedBytes(),
-                audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents());
+                audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents(), archive.nextSegmentId(id));
         sessions.put(id, created);
         created.attach(listener, false);
         return created;
@@ -175,6 +181,38 @@ public class AudioSessions implements AudioSession.Host {
 
     private static String describe(AudioSession s) {
         return s.format().encoding().wireName() + " " + s.format().sampleRate() + " Hz " + s.format().channels() + " ch";
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Graceful shutdown: refuse new sessions, let each open session finish the audio it accepted and
+     * its pending recognitions (until {@code deadline}), then tell its client to reconnect and close.
+     */
+    public void drain(java.time.Instant deadline, long retryAfterMillis) {
+        draining = true;
+        List<AudioSession> open = List.copyOf(sessions.values());
+        LOG.infof("draining %d audio sessions", open.size());
+        List<java.util.concurrent.CompletableFuture<Void>> settled = new java.util.ArrayList<>();
+        for (AudioSession s : open) {
+            settled.add(s.settled().toCompletableFuture());
+        }
+        try {
+            long left = java.time.Duration.between(java.time.Instant.now(), deadline).toMillis();
+            java.util.concurrent.CompletableFuture.allOf(settled.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(Math.max(0, left), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warnf("drain: recognitions still running at the deadline; closing anyway");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warnf("drain: %s", e.getMessage());
+        }
+        for (AudioSession s : open) {
+            s.shutdownNotice(retryAfterMillis);
+        }
     }
 
     @PreDestroy

@@ -83,9 +83,30 @@ public class SessionArchive {
         }
     }
 
-    /** Runs the analysis off the caller's thread and stores the result; completes with the document either way. */
+    /** The segment number a new session with this id starts at: after what the store already holds (another pod, an earlier run). */
+    int nextSegmentId(String id) {
+        try {
+            return store.find(id).map(s -> s.segments().stream().mapToInt(TranscriptEntry::segmentId).max().orElse(0) + 1).orElse(1);
+        } catch (RuntimeException e) {
+            LOG.errorf("session %s: could not read the store: %s", id, e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * Runs the analysis off the caller's thread and stores the result; completes with the document
+     * either way. The transcript is what the store holds for the session (earlier connections, other
+     * replicas) merged with this process's, by segment number.
+     */
     CompletionStage<FinalDocument> finish(String id, String language, List<Recognition> transcript) {
-        List<TranscriptEntry> entries = transcript.stream().map(TranscriptEntry::of).toList();
+        java.util.TreeMap<Integer, TranscriptEntry> merged = new java.util.TreeMap<>();
+        try {
+            store.find(id).ifPresent(s -> s.segments().forEach(e -> merged.put(e.segmentId(), e)));
+        } catch (RuntimeException e) {
+            LOG.errorf("session %s: could not read its stored segments: %s", id, e.getMessage());
+        }
+        transcript.forEach(r -> merged.put(r.segmentId(), TranscriptEntry.of(r)));
+        List<TranscriptEntry> entries = List.copyOf(merged.values());
         List<TranscriptLine> lines = entries.stream().filter(e -> !e.text().isBlank())
                 .map(e -> new TranscriptLine(e.segmentId(), e.speaker(), e.start(), e.end(), e.text())).toList();
         String lang = language == null || language.equals("auto")

@@ -36,6 +36,14 @@ public interface SessionConfig {
     @WithDefault("false")
     boolean keepAudio();
 
+    /** On shutdown, how long open sessions may take to finish what they accepted before they are told to reconnect. */
+    @WithDefault("20s")
+    Duration drainTimeout();
+
+    /** The wait the reconnect message suggests to clients. */
+    @WithDefault("1s")
+    Duration reconnectAfter();
+
     /** Force every journal append to disk (embedded store). */
     @WithDefault("true")
     boolean fsync();

@@ -21,6 +21,10 @@ public sealed interface SessionEvent {
     record FinalResult(String sessionId, FinalDocument document) implements SessionEvent {
     }
 
+    /** Reconnect (after {@code retryAfterMillis}) and resume with {@code sessionId}: this server is going away. */
+    record Reconnect(String sessionId, String reason, long retryAfterMillis) implements SessionEvent {
+    }
+
     /** Information about the session that is not a failure (e.g. asr_unavailable: no transcripts will come). */
     record Notice(String sessionId, String code, String message) implements SessionEvent {
     }

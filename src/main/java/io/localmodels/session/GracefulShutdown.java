@@ -1,0 +1,43 @@
+package io.localmodels.session;
+
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+
+/**
+ * SIGTERM: readiness goes DOWN at once (the {@code draining} check), new sessions are refused with
+ * busy, open sessions finish what they accepted and are told to reconnect with their session_id,
+ * all within lma.session.drain-timeout (keep terminationGracePeriodSeconds above it); then the rest
+ * of the shutdown (ASR workers finish their batch, sessions close) proceeds.
+ */
+@Singleton
+public class GracefulShutdown {
+
+    private static final Logger LOG = Logger.getLogger(GracefulShutdown.class);
+
+    private final AudioSessions sessions;
+    private final SessionConfig config;
+
+    public GracefulShutdown(AudioSessions sessions, SessionConfig config) {
+        this.sessions = sessions;
+        this.config = config;
+    }
+
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+        drain();
+    }
+
+    public void drain() {
+        long t0 = System.nanoTime();
+        sessions.drain(Instant.now().plus(config.drainTimeout()), config.reconnectAfter().toMillis());
+        LOG.infof("drained in %.1f s", (System.nanoTime() - t0) / 1e9);
+    }
+
+    public boolean draining() {
+        return sessions.draining();
+    }
+}

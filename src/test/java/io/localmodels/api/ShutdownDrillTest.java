@@ -1,0 +1,97 @@
+package io.localmodels.api;
+
+import io.localmodels.session.GracefulShutdown;
+import io.localmodels.testing.SharedFiles;
+import io.localmodels.testing.Wav;
+import io.localmodels.testing.WhisperFixtures;
+import io.localmodels.testing.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The SIGTERM drill (the same drain the shutdown observer runs): sessions open, drain → readiness
+ * DOWN, clients told to reconnect with their session_id (close 1012), new sessions refused busy,
+ * and the store holds every segment they were sent.
+ */
+@QuarkusTest
+@TestProfile(ShutdownDrillTest.Drill.class)
+class ShutdownDrillTest {
+
+    public static class Drill extends WhisperFixtureProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> m = new HashMap<>(super.getConfigOverrides());
+            m.put("lma.session.data-dir", "target/test-data-drill-" + ProcessHandle.current().pid());
+            m.put("lma.session.drain-timeout", "15s");
+            return m;
+        }
+    }
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    GracefulShutdown shutdown;
+
+    @Test
+    void drainTellsClientsToReconnectAndKeepsTheirSegments() throws Exception {
+        WhisperFixtures.dir();
+        SharedFiles.require("models/silero-vad/silero_vad.onnx");
+        byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        try (WsClient a = WsClient.connect(vertx, base); WsClient b = WsClient.connect(vertx, base)) {
+            a.json(new JsonObject().put("type", "config").put("session_id", "drill-1").put("sample_rate", 16000).put("language", "es"));
+            b.json(new JsonObject().put("type", "config").put("session_id", "drill-2").put("sample_rate", 16000).put("language", "es"));
+            a.await("config_ack", 10);
+            b.await("config_ack", 10);
+            AudioResumeTest.sendFrames(a, pcm, 0, pcm.length);
+            AudioResumeTest.sendFrames(b, pcm, 0, pcm.length / 2);
+            a.await("partial_result", 30);
+
+            shutdown.drain();
+
+            for (WsClient c : List.of(a, b)) {
+                JsonObject reconnect = c.await("reconnect", 20);
+                assertTrue(reconnect.getString("session_id").startsWith("drill-"), reconnect.toString());
+                assertTrue(reconnect.getLong("retry_after_ms") > 0);
+                assertEquals(1012, c.awaitClose(10));
+            }
+            given().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'draining' }.status", equalTo("DOWN"));
+            try (WsClient late = WsClient.connect(vertx, base)) {
+                late.json(new JsonObject().put("type", "config").put("session_id", "drill-3").put("sample_rate", 16000));
+                assertEquals("busy", late.await("error", 10).getString("code"));
+                assertEquals(1013, late.awaitClose(10));
+            }
+            for (WsClient c : List.of(a, b)) {
+                List<JsonObject> got = c.received();
+                String id = got.stream().filter(m -> "reconnect".equals(m.getString("type"))).findFirst().orElseThrow().getString("session_id");
+                long partials = got.stream().filter(m -> "partial_result".equals(m.getString("type"))).count();
+                List<Integer> stored = given().get("/sessions/" + id).then().statusCode(200).extract().path("transcript.segment_id");
+                assertEquals(partials, stored.size(), id + ": every transcribed segment is in the store");
+                assertTrue(partials >= 1, id + " had speech transcribed before the drain");
+            }
+        }
+    }
+}
