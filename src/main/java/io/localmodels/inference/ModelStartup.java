@@ -41,6 +41,12 @@ public class ModelStartup {
         t.start();
     }
 
+    /** True once the start-up loading has ended (whatever its outcome), or when there is none. */
+    public boolean finished() {
+        Thread t = loader;
+        return t == null || !t.isAlive();
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         Thread t = loader;
         if (t != null && t.isAlive()) {
