@@ -3,6 +3,7 @@ package io.localmodels.analysis;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** {@code status}: ok, unavailable (no engine), failed (the engine did not deliver), pending, incomplete. */
+@io.quarkus.runtime.annotations.RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AnalysisStatus(String status, String engine, String model, String reason) {
 }

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
  */
 @JsonPropertyOrder({"session_id", "language", "text", "transcript", "summary", "action_items", "risks", "decisions",
         "open_questions", "analysis"})
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record FinalDocument(@JsonProperty("session_id") String sessionId, String language, String text, List<TranscriptEntry> transcript,
                             String summary, @JsonProperty("action_items") List<ActionItem> actionItems, List<String> risks,
                             List<String> decisions, @JsonProperty("open_questions") List<String> openQuestions,
