@@ -11,11 +11,26 @@ final class CocoLabels {
     private CocoLabels() {
     }
 
+    // English plurals the suffix rules below get wrong
+    private static final java.util.Map<String, String> IRREGULAR = java.util.Map.of("person", "people", "sheep", "sheep",
+            "mouse", "mice", "broccoli", "broccoli", "skis", "skis", "scissors", "scissors", "knife", "knives");
+
+    static String englishPlural(String en) {
+        String irregular = IRREGULAR.get(en);
+        if (irregular != null) {
+            return irregular;
+        }
+        if (en.endsWith("s") || en.endsWith("sh") || en.endsWith("ch")) {
+            return en + "es";
+        }
+        if (en.endsWith("y") && !en.endsWith("ey")) {
+            return en.substring(0, en.length() - 1) + "ies";
+        }
+        return en + "s";
+    }
+
     private static Label l(String en, String es, String esPlural, char gender) {
-        String enPlural = en.endsWith("s") || en.endsWith("sh") || en.endsWith("ch") ? en + "es"
-                : en.equals("person") ? "people" : en.endsWith("y") && !en.endsWith("ey") ? en.substring(0, en.length() - 1) + "ies"
-                : en.endsWith("knife") ? "knives" : en.equals("skis") || en.equals("scissors") ? en : en + "s";
-        return new Label(en, enPlural, es, esPlural, gender == 'f');
+        return new Label(en, englishPlural(en), es, esPlural, gender == 'f');
     }
 
     static final List<Label> ALL = List.of(
