@@ -122,7 +122,7 @@ public final class AsrPool implements AutoCloseable {
         // A batch in flight finishes before the engine (and its native sessions) can be closed.
         for (Thread t : workers) {
             try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
+                t.join(TimeUnit.SECONDS.toMillis(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -412,7 +412,10 @@ public final class AudioSession {
             if (awaiting.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            drained = new CompletableFuture<>();
+            // one future for every waiter (end of stream, a shutdown drain): a second call must not orphan the first
+            if (drained == null || drained.isDone()) {
+                drained = new CompletableFuture<>();
+            }
             return drained;
         }
     }

@@ -191,7 +191,7 @@ public class AudioSessions implements AudioSession.Host {
      * Graceful shutdown: refuse new sessions, let each open session finish the audio it accepted and
      * its pending recognitions (until {@code deadline}), then tell its client to reconnect and close.
      */
-    public void drain(java.time.Instant deadline, long retryAfterMillis) {
+    public void drain(java.time.Instant deadline, long retryAfterMillis, Runnable beforeNotice) {
         draining = true;
         List<AudioSession> open = List.copyOf(sessions.values());
         LOG.infof("draining %d audio sessions", open.size());
@@ -210,6 +210,7 @@ public class AudioSessions implements AudioSession.Host {
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.warnf("drain: %s", e.getMessage());
         }
+        beforeNotice.run();
         for (AudioSession s : open) {
             s.shutdownNotice(retryAfterMillis);
         }

@@ -20,10 +20,12 @@ public class GracefulShutdown {
     private static final Logger LOG = Logger.getLogger(GracefulShutdown.class);
 
     private final AudioSessions sessions;
+    private final SessionArchive archive;
     private final SessionConfig config;
 
-    public GracefulShutdown(AudioSessions sessions, SessionConfig config) {
+    public GracefulShutdown(AudioSessions sessions, SessionArchive archive, SessionConfig config) {
         this.sessions = sessions;
+        this.archive = archive;
         this.config = config;
     }
 
@@ -33,7 +35,8 @@ public class GracefulShutdown {
 
     public void drain() {
         long t0 = System.nanoTime();
-        sessions.drain(Instant.now().plus(config.drainTimeout()), config.reconnectAfter().toMillis());
+        Instant deadline = Instant.now().plus(config.drainTimeout());
+        sessions.drain(deadline, config.reconnectAfter().toMillis(), () -> archive.flush(java.time.Duration.ofSeconds(5)));
         LOG.infof("drained in %.1f s", (System.nanoTime() - t0) / 1e9);
     }
 

@@ -36,6 +36,9 @@ public class SessionArchive {
     private final AnalysisService analysis;
     private final SessionConfig config;
     private final ScheduledExecutorService retention;
+    // All store writes go through one thread: ASR workers and the audio pipeline never wait on the
+    // disk or the database, and a session's writes stay in order (the final read sees every segment).
+    private final java.util.concurrent.ThreadPoolExecutor writer;
 
     public SessionArchive(SessionStore store, AnalysisService analysis, SessionConfig config, MeterRegistry meters) {
         this.store = store;
@@ -54,6 +57,21 @@ public class SessionArchive {
             return t;
         });
         retention.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
+        this.writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> {
+            Thread t = new Thread(r, "session-store-writer");
+            t.setDaemon(true);
+            return t;
+        }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+    }
+
+    /** Waits (up to {@code timeout}) until every store write queued so far is done. */
+    public void flush(java.time.Duration timeout) {
+        try {
+            java.util.concurrent.CompletableFuture.runAsync(() -> { }, writer).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("session store writes still pending after %s", timeout);
+        }
     }
 
     void purge() {
@@ -68,19 +86,25 @@ public class SessionArchive {
     }
 
     void started(String id, String language) {
-        try {
-            store.started(id, language, Instant.now());
-        } catch (RuntimeException e) {
-            LOG.errorf("session %s: could not record its start: %s", id, e.getMessage());
-        }
+        Instant at = Instant.now();
+        writer.execute(() -> {
+            try {
+                store.started(id, language, at);
+            } catch (RuntimeException e) {
+                LOG.errorf("session %s: could not record its start: %s", id, e.getMessage());
+            }
+        });
     }
 
     void segment(String id, Recognition r) {
-        try {
-            store.segment(id, TranscriptEntry.of(r), Instant.now());
-        } catch (RuntimeException e) {
-            LOG.errorf("session %s: could not store segment %d: %s", id, r.segmentId(), e.getMessage());
-        }
+        Instant at = Instant.now();
+        writer.execute(() -> {
+            try {
+                store.segment(id, TranscriptEntry.of(r), at);
+            } catch (RuntimeException e) {
+                LOG.errorf("session %s: could not store segment %d: %s", id, r.segmentId(), e.getMessage());
+            }
+        });
     }
 
     /** The segment number a new session with this id starts at: after what the store already holds (another pod, an earlier run). */
@@ -99,19 +123,24 @@ public class SessionArchive {
      * replicas) merged with this process's, by segment number.
      */
     CompletionStage<FinalDocument> finish(String id, String language, List<Recognition> transcript) {
-        java.util.TreeMap<Integer, TranscriptEntry> merged = new java.util.TreeMap<>();
-        try {
-            store.find(id).ifPresent(s -> s.segments().forEach(e -> merged.put(e.segmentId(), e)));
-        } catch (RuntimeException e) {
-            LOG.errorf("session %s: could not read its stored segments: %s", id, e.getMessage());
-        }
-        transcript.forEach(r -> merged.put(r.segmentId(), TranscriptEntry.of(r)));
-        List<TranscriptEntry> entries = List.copyOf(merged.values());
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            java.util.TreeMap<Integer, TranscriptEntry> merged = new java.util.TreeMap<>();
+            try {
+                store.find(id).ifPresent(s -> s.segments().forEach(e -> merged.put(e.segmentId(), e)));
+            } catch (RuntimeException e) {
+                LOG.errorf("session %s: could not read its stored segments: %s", id, e.getMessage());
+            }
+            transcript.forEach(r -> merged.put(r.segmentId(), TranscriptEntry.of(r)));
+            return List.copyOf(merged.values());
+        }, writer).thenCompose(entries -> finish(id, language, transcript, entries));
+    }
+
+    private CompletionStage<FinalDocument> finish(String id, String language, List<Recognition> transcript, List<TranscriptEntry> entries) {
         List<TranscriptLine> lines = entries.stream().filter(e -> !e.text().isBlank())
                 .map(e -> new TranscriptLine(e.segmentId(), e.speaker(), e.start(), e.end(), e.text())).toList();
         String lang = language == null || language.equals("auto")
                 ? transcript.stream().map(Recognition::language).filter(l -> l != null).findFirst().orElse(null) : language;
-        return analysis.analyse(lang, lines).thenApply(outcome -> {
+        return analysis.analyse(lang, lines).thenApplyAsync(outcome -> {
             FinalDocument doc = FinalDocument.of(id, lang, entries, outcome);
             try {
                 store.finished(id, doc, Instant.now());
@@ -119,7 +148,7 @@ public class SessionArchive {
                 LOG.errorf("session %s: could not store its final document: %s", id, e.getMessage());
             }
             return doc;
-        }).exceptionally(e -> {
+        }, writer).exceptionally(e -> {
             LOG.errorf(e, "session %s: finishing failed", id);
             return FinalDocument.partial(id, lang, entries, "failed", e.toString());
         });
@@ -177,6 +206,14 @@ public class SessionArchive {
     @PreDestroy
     void close() {
         retention.shutdownNow();
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("session store writes still pending at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         store.close();
     }
 }
