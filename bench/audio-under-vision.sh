@@ -8,9 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sessions="${1:-50}"; conc="${2:-8}"; backoff=("${@:3}")
 shared="${LMA_SHARED_DIR:-../shared}"
-java -Dquarkus.http.port=8078 -jar target/quarkus-app/quarkus-run.jar > target/audio-under-vision-server.log 2>&1 &
+# JAVA_OPTS: extra JVM/config options for the service, e.g. "-Dlma.vision.nice=0"
+java ${JAVA_OPTS:-} -Dquarkus.http.port=8078 -jar target/quarkus-app/quarkus-run.jar > target/audio-under-vision-server.log 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:8078/q/health/ready && break; sleep 0.5; done
 # warm-up of both paths (discarded)
 node bench/ws-load.js ws://127.0.0.1:8078/ws/audio "$shared/audio/silero-test.wav" "$sessions" 10 > /dev/null

@@ -25,6 +25,14 @@ public interface VisionConfig {
     @WithDefault("1")
     int workers();
 
+    /**
+     * Linux nice value of the vision worker threads (0 = same as everything else). Positive values
+     * let audio and ASR threads win the CPU whenever both want it, so a photo burst cannot slow
+     * speech events; vision still gets every idle cycle.
+     */
+    @WithDefault("10")
+    int nice();
+
     /** Frames waiting for a vision worker; more → 503 with Retry-After. */
     @WithDefault("4")
     int queueSize();

@@ -1,0 +1,39 @@
+package io.localmodels.vision;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ThreadPriorityTest {
+
+    @Test
+    void aVisionWorkerLowersOnlyItsOwnPriority() throws Exception {
+        long self = ThreadPriority.currentTid();
+        if (self < 0 || ThreadPriority.nice(self) == Integer.MIN_VALUE) {
+            String reason = "SKIPPED: needs Linux /proc/thread-self";
+            System.err.println(reason);
+            Assumptions.abort(reason);
+        }
+        int before = ThreadPriority.nice(self);
+        AtomicInteger after = new AtomicInteger(Integer.MIN_VALUE);
+        AtomicLong tid = new AtomicLong();
+        Thread t = new Thread(() -> {
+            ThreadPriority.lower(before + 10);
+            tid.set(ThreadPriority.currentTid());
+            after.set(ThreadPriority.nice(tid.get()));
+        });
+        t.start();
+        t.join();
+        if (after.get() == before) {
+            String reason = "SKIPPED: renice is not available here";
+            System.err.println(reason);
+            Assumptions.abort(reason);
+        }
+        assertEquals(before + 10, after.get(), "the worker runs at the lower priority");
+        assertEquals(before, ThreadPriority.nice(self), "the calling thread is untouched");
+    }
+}
