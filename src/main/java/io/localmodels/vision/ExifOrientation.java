@@ -1,8 +1,6 @@
 package io.localmodels.vision;
 
-import java.awt.image.BufferedImage;
-
-/** The EXIF orientation tag of a JPEG (phones store photos sideways and set it) and its application. */
+/** The EXIF orientation tag of a JPEG (phones store photos sideways and set it); {@link DecodedImage} applies it. */
 final class ExifOrientation {
 
     private ExifOrientation() {
@@ -55,34 +53,5 @@ final class ExifOrientation {
 
     private static int u32(byte[] d, int p, boolean little) {
         return little ? u16(d, p, true) | u16(d, p + 2, true) << 16 : u16(d, p, false) << 16 | u16(d, p + 2, false);
-    }
-
-    /** The upright image for an EXIF orientation (1 = already upright). */
-    static BufferedImage apply(BufferedImage src, int orientation) {
-        if (orientation <= 1 || orientation > 8) {
-            return src;
-        }
-        int w = src.getWidth();
-        int h = src.getHeight();
-        boolean swap = orientation >= 5;
-        BufferedImage out = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int rgb = src.getRGB(x, y);
-                int nx;
-                int ny;
-                switch (orientation) {
-                    case 2 -> { nx = w - 1 - x; ny = y; }
-                    case 3 -> { nx = w - 1 - x; ny = h - 1 - y; }
-                    case 4 -> { nx = x; ny = h - 1 - y; }
-                    case 5 -> { nx = y; ny = x; }
-                    case 6 -> { nx = h - 1 - y; ny = x; }
-                    case 7 -> { nx = h - 1 - y; ny = w - 1 - x; }
-                    default -> { nx = y; ny = w - 1 - x; }
-                }
-                out.setRGB(nx, ny, rgb);
-            }
-        }
-        return out;
     }
 }

@@ -1,17 +1,21 @@
 package io.localmodels.vision;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 
 /**
  * Decodes JPEG and PNG photos: type from the magic bytes, size from the header before any pixel is
- * decoded (a decompression-bomb guard), then the decode, then the EXIF orientation applied so the
- * boxes match what the wearer saw.
+ * decoded (a decompression-bomb guard), then the decode; the EXIF orientation goes with the pixels
+ * so the boxes match what the wearer saw.
  */
 public final class ImageDecoder {
 
@@ -43,12 +47,12 @@ public final class ImageDecoder {
         return read(data, false).type;
     }
 
-    /** Full decode after the same checks, with the EXIF orientation applied. */
-    public BufferedImage decode(byte[] data) throws ImageRejectedException {
+    /** Full decode after the same checks; the EXIF orientation travels with the pixels. */
+    public DecodedImage decode(byte[] data) throws ImageRejectedException {
         return read(data, true).image;
     }
 
-    private record Read(String type, BufferedImage image) {
+    private record Read(String type, DecodedImage image) {
     }
 
     private Read read(byte[] data, boolean pixels) throws ImageRejectedException {
@@ -77,17 +81,17 @@ public final class ImageDecoder {
                 if (!pixels) {
                     return new Read(type, null);
                 }
-                javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+                ImageReadParam param = reader.getDefaultReadParam();
                 int step = minShortSide <= 0 ? 1 : (int) Math.max(1, Math.min(w, h) / minShortSide);
                 if (step > 1) {
                     param.setSourceSubsampling(step, step, 0, 0);
                 }
-                BufferedImage img = "jpeg".equals(type) && isPlainJfif(data) ? jfifToRgb(reader, param) : null;
-                if (img == null) {
-                    img = toRgb(reader.read(0, param));
-                }
                 int orientation = "jpeg".equals(type) ? ExifOrientation.read(data) : 1;
-                return new Read(type, ExifOrientation.apply(img, orientation));
+                DecodedImage img = "jpeg".equals(type) && isPlainJfif(data) ? rawYcbcr(reader, param, orientation) : null;
+                if (img == null) {
+                    img = rgb(reader.read(0, param), orientation);
+                }
+                return new Read(type, img);
             } finally {
                 reader.dispose();
             }
@@ -130,55 +134,37 @@ public final class ImageDecoder {
         return false;
     }
 
-    /** The raw YCbCr raster converted to RGB (JFIF full-range equations); null when its layout is unusual. */
-    private static BufferedImage jfifToRgb(ImageReader reader, javax.imageio.ImageReadParam param) throws IOException {
-        java.awt.image.Raster raster = reader.readRaster(0, param);
-        if (raster.getNumBands() != 3 || !(raster.getDataBuffer() instanceof java.awt.image.DataBufferByte bytes)
-                || !(raster.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm)
-                || sm.getPixelStride() != 3) {
+    /**
+     * The raw YCbCr raster, unconverted (colour conversion happens only for the pixels the detector
+     * samples); null when its layout is unusual.
+     */
+    private static DecodedImage rawYcbcr(ImageReader reader, ImageReadParam param, int orientation) throws IOException {
+        Raster raster = reader.readRaster(0, param);
+        if (raster.getNumBands() != 3 || !(raster.getDataBuffer() instanceof DataBufferByte bytes)
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel sm) || sm.getPixelStride() != 3) {
             return null;
         }
-        int w = raster.getWidth();
-        int h = raster.getHeight();
-        byte[] src = bytes.getData();
         int[] offsets = sm.getBandOffsets();
-        int scan = sm.getScanlineStride();
         int base = bytes.getOffset() + sm.getOffset(raster.getMinX() - raster.getSampleModelTranslateX(),
                 raster.getMinY() - raster.getSampleModelTranslateY());
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] dst = ((java.awt.image.DataBufferInt) out.getRaster().getDataBuffer()).getData();
-        // Fixed point (16 fractional bits) of R = Y + 1.402 Cr, G = Y - 0.344136 Cb - 0.714136 Cr, B = Y + 1.772 Cb.
-        for (int y = 0; y < h; y++) {
-            int p = base + y * scan;
-            int o = y * w;
-            for (int x = 0; x < w; x++, p += 3) {
-                int yy = (src[p + offsets[0]] & 0xff) << 16;
-                int cb = (src[p + offsets[1]] & 0xff) - 128;
-                int cr = (src[p + offsets[2]] & 0xff) - 128;
-                int r = clamp((yy + 91881 * cr + 32768) >> 16);
-                int g = clamp((yy - 22554 * cb - 46802 * cr + 32768) >> 16);
-                int b = clamp((yy + 116130 * cb + 32768) >> 16);
-                dst[o + x] = (r << 16) | (g << 8) | b;
+        return new DecodedImage(bytes.getData(), base, sm.getScanlineStride(), offsets[0], offsets[1], offsets[2], true,
+                raster.getWidth(), raster.getHeight(), orientation);
+    }
+
+    /** Any decoded image as interleaved RGB bytes (transparent pixels over white). */
+    private static DecodedImage rgb(BufferedImage img, int orientation) {
+        BufferedImage bgr = img;
+        if (img.getType() != BufferedImage.TYPE_3BYTE_BGR) {
+            bgr = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+            java.awt.Graphics2D g = bgr.createGraphics();
+            try {
+                g.drawImage(img, 0, 0, java.awt.Color.WHITE, null);
+            } finally {
+                g.dispose();
             }
         }
-        return out;
-    }
-
-    private static int clamp(int v) {
-        return v < 0 ? 0 : Math.min(255, v);
-    }
-
-    private static BufferedImage toRgb(BufferedImage img) {
-        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
-            return img;
-        }
-        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = rgb.createGraphics();
-        try {
-            g.drawImage(img, 0, 0, java.awt.Color.WHITE, null);
-        } finally {
-            g.dispose();
-        }
-        return rgb;
+        byte[] data = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+        // TYPE_3BYTE_BGR stores B, G, R in that order.
+        return new DecodedImage(data, 0, bgr.getWidth() * 3, 2, 1, 0, false, bgr.getWidth(), bgr.getHeight(), orientation);
     }
 }

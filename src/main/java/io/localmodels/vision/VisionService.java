@@ -8,7 +8,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.awt.image.BufferedImage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -75,7 +74,10 @@ public class VisionService {
         Gauge.builder("lma.vision.queue.depth", this, s -> s.depth()).description("Frames waiting for a vision worker")
                 .register(meters);
         for (int i = 0; i < Math.max(1, config.workers()); i++) {
-            Thread t = new Thread(this::work, "vision-" + (i + 1));
+            Thread t = new Thread(() -> {
+                ThreadPriority.lower(config.nice());
+                work();
+            }, "vision-" + (i + 1));
             t.setDaemon(true);
             workers.add(t);
             t.start();
@@ -158,7 +160,7 @@ public class VisionService {
             }
             long started = System.nanoTime();
             try {
-                BufferedImage image;
+                DecodedImage image;
                 try {
                     image = decoder.decode(job.request.image());
                 } catch (ImageRejectedException e) {

@@ -6,11 +6,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.localmodels.inference.ModelRegistry;
 import io.localmodels.inference.OnnxRuntime;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -18,6 +16,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntUnaryOperator;
 
 /**
  * YOLOX-nano (COCO) as its reference demo runs it: the image scaled to fit 416×416 at the top-left
@@ -31,6 +34,8 @@ public class YoloxDetector {
     static final int SIZE = 416;
     private static final int[] STRIDES = {8, 16, 32};
     private static final int ATTRS = 85;
+    /** Grid cells over the three strides: 52² + 26² + 13². */
+    private static final int CELLS = 3549;
 
     private final ModelRegistry registry;
     private final OrtEnvironment env;
@@ -54,46 +59,162 @@ public class YoloxDetector {
     record Input(FloatBuffer planes, double ratio) {
     }
 
-    static Input letterbox(BufferedImage img) {
-        double r = Math.min((double) SIZE / img.getHeight(), (double) SIZE / img.getWidth());
-        int nw = Math.max(1, (int) (img.getWidth() * r));
-        int nh = Math.max(1, (int) (img.getHeight() * r));
-        BufferedImage canvas = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = canvas.createGraphics();
-        try {
-            g.setColor(new java.awt.Color(114, 114, 114));
-            g.fillRect(0, 0, SIZE, SIZE);
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(img, 0, 0, nw, nh, null);
-        } finally {
-            g.dispose();
+    /**
+     * One input and one output buffer per vision worker thread, reused for every frame: the input
+     * tensor wraps the direct input buffer (no copy into ORT) and ORT writes the output straight into
+     * the pinned output tensor (no copy out). Bounded by the number of vision workers.
+     */
+    private final class Buffers implements AutoCloseable {
+        final FloatBuffer planes = direct(3 * SIZE * SIZE);
+        final FloatBuffer output = direct(CELLS * ATTRS);
+        final OnnxTensor input;
+        final OnnxTensor pinned;
+
+        Buffers() throws OrtException {
+            input = OnnxTensor.createTensor(env, planes, new long[] {1, 3, SIZE, SIZE});
+            pinned = OnnxTensor.createTensor(env, output, new long[] {1, CELLS, ATTRS});
         }
-        FloatBuffer planes = ByteBuffer.allocateDirect(3 * SIZE * SIZE * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        int[] rgb = canvas.getRGB(0, 0, SIZE, SIZE, null, 0, SIZE);
+
+        @Override
+        public void close() {
+            input.close();
+            pinned.close();
+        }
+    }
+
+    private final ThreadLocal<Buffers> buffers = new ThreadLocal<>();
+    private final Set<Buffers> allBuffers = ConcurrentHashMap.newKeySet();
+    /** Runs hold it shared; closing the buffers takes it exclusively, so no run ever sees a freed tensor. */
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    static Input letterbox(DecodedImage img) {
+        FloatBuffer planes = direct(3 * SIZE * SIZE);
+        return new Input(planes, letterbox(img, planes));
+    }
+
+    /**
+     * The YOLOX demo's preprocessing in one pass over only the pixels it needs: scale to fit 416×416
+     * keeping the aspect (bilinear with pixel-centre alignment, as cv2.resize INTER_LINEAR), pad with
+     * 114, BGR planes. Samples come straight from the decoder's raster (YCbCr converted per sampled
+     * pixel, EXIF orientation applied through the offsets), so no full-size RGB copy is ever made.
+     * Returns the scale ratio.
+     */
+    static double letterbox(DecodedImage img, FloatBuffer planes) {
+        int w = img.width();
+        int h = img.height();
+        double r = Math.min((double) SIZE / h, (double) SIZE / w);
+        int nw = Math.max(1, Math.min(SIZE, (int) (w * r)));
+        int nh = Math.max(1, Math.min(SIZE, (int) (h * r)));
+        int[] x0 = new int[nw];
+        int[] x1 = new int[nw];
+        float[] fx = new float[nw];
+        taps(w, nw, x0, x1, fx, img::offsetX);
+        int[] y0 = new int[nh];
+        int[] y1 = new int[nh];
+        float[] fy = new float[nh];
+        taps(h, nh, y0, y1, fy, img::offsetY);
         int plane = SIZE * SIZE;
-        for (int i = 0; i < plane; i++) {
-            int p = rgb[i];
-            planes.put(i, p & 0xff);                     // B
-            planes.put(plane + i, (p >> 8) & 0xff);      // G
-            planes.put(2 * plane + i, (p >> 16) & 0xff); // R
+        float[] blue = new float[SIZE];
+        float[] green = new float[SIZE];
+        float[] red = new float[SIZE];
+        java.util.Arrays.fill(blue, nw, SIZE, 114f);
+        java.util.Arrays.fill(green, nw, SIZE, 114f);
+        java.util.Arrays.fill(red, nw, SIZE, 114f);
+        for (int oy = 0; oy < nh; oy++) {
+            int ra = y0[oy];
+            int rb = y1[oy];
+            float wy = fy[oy];
+            for (int ox = 0; ox < nw; ox++) {
+                // Each tap converted to RGB first, then interpolated: what resizing an RGB image does.
+                int q00 = img.packed(ra + x0[ox]);
+                int q01 = img.packed(ra + x1[ox]);
+                int q10 = img.packed(rb + x0[ox]);
+                int q11 = img.packed(rb + x1[ox]);
+                float wx = fx[ox];
+                blue[ox] = lerp(q00, q01, q10, q11, 0, wx, wy);
+                green[ox] = lerp(q00, q01, q10, q11, 8, wx, wy);
+                red[ox] = lerp(q00, q01, q10, q11, 16, wx, wy);
+            }
+            int row = oy * SIZE;
+            planes.put(row, blue).put(plane + row, green).put(2 * plane + row, red);
         }
-        return new Input(planes, r);
+        java.util.Arrays.fill(blue, 114f);
+        for (int oy = nh; oy < SIZE; oy++) {
+            int row = oy * SIZE;
+            planes.put(row, blue).put(plane + row, blue).put(2 * plane + row, blue);
+        }
+        return r;
     }
 
-    public List<Detection> detect(BufferedImage img) throws OrtException {
-        Input in = letterbox(img);
-        OrtSession session = registry.session(modelId);
-        float[] out;
-        try (OnnxTensor t = OnnxTensor.createTensor(env, in.planes(), new long[] {1, 3, SIZE, SIZE});
-             OrtSession.Result r = session.run(Map.of("images", t))) {
-            FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
-            out = new float[fb.remaining()];
-            fb.get(out);
+    /** Source taps of each output position: cv2's centre alignment, clamped at the edges. */
+    private static void taps(int src, int dst, int[] lo, int[] hi, float[] frac, IntUnaryOperator offset) {
+        double scale = (double) src / dst;
+        for (int o = 0; o < dst; o++) {
+            double s = Math.max(0, (o + 0.5) * scale - 0.5);
+            int i = (int) s;
+            float f = (float) (s - i);
+            if (i >= src - 1) {
+                i = src - 1;
+                f = 0;
+            }
+            lo[o] = offset.applyAsInt(i);
+            hi[o] = offset.applyAsInt(Math.min(i + 1, src - 1));
+            frac[o] = f;
         }
-        return decode(out, in.ratio(), img.getWidth(), img.getHeight());
     }
 
-    List<Detection> decode(float[] out, double ratio, int width, int height) {
+    /** Bilinear mix of one 8-bit channel (at {@code shift}) of four packed RGB pixels. */
+    private static float lerp(int q00, int q01, int q10, int q11, int shift, float wx, float wy) {
+        int a = (q00 >> shift) & 0xff;
+        int b = (q01 >> shift) & 0xff;
+        int c = (q10 >> shift) & 0xff;
+        int d = (q11 >> shift) & 0xff;
+        float top = a + (b - a) * wx;
+        float bottom = c + (d - c) * wx;
+        return top + (bottom - top) * wy;
+    }
+
+    public List<Detection> detect(DecodedImage img) throws OrtException {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the detector is shut down");
+            }
+            Buffers b = buffers.get();
+            if (b == null) {
+                b = new Buffers();
+                buffers.set(b);
+                allBuffers.add(b);
+            }
+            double ratio = letterbox(img, b.planes);
+            OrtSession session = registry.session(modelId);
+            // The pinned output is filled in place; the Result holds nothing else to read.
+            try (OrtSession.Result r = session.run(Map.of("images", b.input), Set.of(), Map.of("output", b.pinned))) {
+                return decode(b.output, ratio, img.width(), img.height());
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        lifecycle.writeLock().lock();
+        try {
+            closed = true;
+            allBuffers.forEach(Buffers::close);
+            allBuffers.clear();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    List<Detection> decode(FloatBuffer out, double ratio, int width, int height) {
         record Candidate(int cls, double score, double x1, double y1, double x2, double y2) {
         }
         List<Candidate> candidates = new ArrayList<>();
@@ -103,24 +224,27 @@ public class YoloxDetector {
             for (int gy = 0; gy < cells; gy++) {
                 for (int gx = 0; gx < cells; gx++, row++) {
                     int o = row * ATTRS;
-                    double obj = out[o + 4];
+                    double obj = out.get(o + 4);
                     if (obj < scoreThreshold) {
                         continue;
                     }
                     int best = 0;
+                    float bestScore = out.get(o + 5);
                     for (int c = 1; c < 80; c++) {
-                        if (out[o + 5 + c] > out[o + 5 + best]) {
+                        float v = out.get(o + 5 + c);
+                        if (v > bestScore) {
                             best = c;
+                            bestScore = v;
                         }
                     }
-                    double score = obj * out[o + 5 + best];
+                    double score = obj * bestScore;
                     if (score < scoreThreshold) {
                         continue;
                     }
-                    double cx = (out[o] + gx) * stride;
-                    double cy = (out[o + 1] + gy) * stride;
-                    double w = Math.exp(out[o + 2]) * stride;
-                    double h = Math.exp(out[o + 3]) * stride;
+                    double cx = (out.get(o) + gx) * stride;
+                    double cy = (out.get(o + 1) + gy) * stride;
+                    double w = Math.exp(out.get(o + 2)) * stride;
+                    double h = Math.exp(out.get(o + 3)) * stride;
                     candidates.add(new Candidate(best, score, (cx - w / 2) / ratio, (cy - h / 2) / ratio,
                             (cx + w / 2) / ratio, (cy + h / 2) / ratio));
                 }

@@ -22,8 +22,8 @@ final class OfflineYolox {
     private OfflineYolox() {
     }
 
-    static List<double[]> detect(Path model, Path image) throws Exception {
-        BufferedImage img = ImageIO.read(image.toFile());
+    /** The demo's letterbox: BGR planes [3, 416, 416], pad 114. */
+    static float[] letterbox(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         double r = Math.min(416.0 / h, 416.0 / w);
@@ -50,6 +50,15 @@ final class OfflineYolox {
                 }
             }
         }
+        return x;
+    }
+
+    static List<double[]> detect(Path model, Path image) throws Exception {
+        BufferedImage img = ImageIO.read(image.toFile());
+        float[] x = letterbox(img);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        double r = Math.min(416.0 / h, 416.0 / w);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         float[] out;
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
