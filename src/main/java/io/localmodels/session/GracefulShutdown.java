@@ -1,5 +1,6 @@
 package io.localmodels.session;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -29,8 +30,26 @@ public class GracefulShutdown {
         this.config = config;
     }
 
+    /**
+     * The first thing Quarkus does on SIGTERM (with {@code quarkus.shutdown.delay-enabled}, set in
+     * application.properties): observers run before the HTTP layer's graceful shutdown, while sockets
+     * can still carry the reconnect message. Waiting for {@link ShutdownEvent} instead would leave
+     * open sessions untold until {@code quarkus.shutdown.timeout} had passed, and then close them
+     * without the message.
+     */
+    void onShutdownStarted(@Observes ShutdownDelayInitiatedEvent event) {
+        drainOnce();
+    }
+
+    /** Fallback for builds without the delay phase. */
     void onStop(@Observes @Priority(1) ShutdownEvent event) {
-        drain();
+        drainOnce();
+    }
+
+    private void drainOnce() {
+        if (!sessions.draining()) {
+            drain();
+        }
     }
 
     public void drain() {

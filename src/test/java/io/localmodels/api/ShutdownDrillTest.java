@@ -1,15 +1,16 @@
 package io.localmodels.api;
 
-import io.localmodels.session.GracefulShutdown;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Wav;
 import io.localmodels.testing.WhisperFixtures;
 import io.localmodels.testing.WsClient;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The SIGTERM drill (the same drain the shutdown observer runs): sessions open, drain → readiness
+ * The SIGTERM drill (the event Quarkus fires first on SIGTERM, so the real observer runs): sessions open, drain → readiness
  * DOWN, clients told to reconnect with their session_id (close 1012), new sessions refused busy,
  * and the store holds every segment they were sent.
  */
@@ -50,8 +51,9 @@ class ShutdownDrillTest {
     @Inject
     Vertx vertx;
 
+    /** What Quarkus fires first on SIGTERM (quarkus.shutdown.delay-enabled), before HTTP stops. */
     @Inject
-    GracefulShutdown shutdown;
+    Event<ShutdownDelayInitiatedEvent> shutdownStarted;
 
     @Test
     void drainTellsClientsToReconnectAndKeepsTheirSegments() throws Exception {
@@ -69,7 +71,7 @@ class ShutdownDrillTest {
             AudioResumeTest.sendFrames(b, pcm, 0, pcm.length / 2);
             a.await("partial_result", 30);
 
-            shutdown.drain();
+            shutdownStarted.fire(new ShutdownDelayInitiatedEvent());
 
             for (WsClient c : List.of(a, b)) {
                 JsonObject reconnect = c.await("reconnect", 20);
