@@ -105,19 +105,32 @@ public final class DecodedImage {
         if (!ycbcr) {
             return a << 16 | b << 8 | c;
         }
-        // JFIF full-range YCbCr → RGB in 16-bit fixed point, rounded and clamped as libjpeg does:
-        // R = Y + 1.402 Cr, G = Y - 0.344136 Cb - 0.714136 Cr, B = Y + 1.772 Cb.
-        int yy = a << 16;
-        int cb = b - 128;
-        int cr = c - 128;
-        int red = clamp((yy + 91881 * cr + 32768) >> 16);
-        int green = clamp((yy - 22554 * cb - 46802 * cr + 32768) >> 16);
-        int blue = clamp((yy + 116130 * cb + 32768) >> 16);
+        int red = LIMIT[a + CR_R[c] + 256];
+        int green = LIMIT[a + ((CB_G[b] + CR_G[c] + 32768) >> 16) + 256];
+        int blue = LIMIT[a + CB_B[b] + 256];
         return red << 16 | green << 8 | blue;
     }
 
-    private static int clamp(int v) {
-        return v < 0 ? 0 : Math.min(255, v);
+    // JFIF full-range YCbCr → RGB as libjpeg computes it (16-bit fixed point, rounded, tables per
+    // chroma value): R = Y + 1.402 Cr, G = Y - 0.344136 Cb - 0.714136 Cr, B = Y + 1.772 Cb.
+    private static final int[] CR_R = new int[256];
+    private static final int[] CB_B = new int[256];
+    private static final int[] CR_G = new int[256];
+    private static final int[] CB_G = new int[256];
+    /** Clamp to 0–255 by lookup: index v + 256 for v in [-256, 511]. */
+    private static final int[] LIMIT = new int[768];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int x = i - 128;
+            CR_R[i] = (91881 * x + 32768) >> 16;
+            CB_B[i] = (116130 * x + 32768) >> 16;
+            CR_G[i] = -46802 * x;
+            CB_G[i] = -22554 * x;
+        }
+        for (int i = 0; i < LIMIT.length; i++) {
+            LIMIT[i] = Math.max(0, Math.min(255, i - 256));
+        }
     }
 
     /** An upright RGB copy (for tests and tools; the detector never needs one). */
