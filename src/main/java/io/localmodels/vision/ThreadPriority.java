@@ -39,6 +39,7 @@ final class ThreadPriority {
         }
     }
 
+    /** Sets the calling thread's nice value to {@code nice} if that is lower priority than it has now. */
     static void lower(int nice) {
         if (nice <= 0) {
             return;
@@ -47,6 +48,9 @@ final class ThreadPriority {
         if (tid < 0) {
             LOG.debugf("no /proc/thread-self: %s keeps its CPU priority", Thread.currentThread().getName());
             return;
+        }
+        if (nice(tid) >= nice) {
+            return; // already at this priority or lower (e.g. the whole JVM was started with nice)
         }
         try {
             Process p = new ProcessBuilder("renice", Integer.toString(nice), "-p", Long.toString(tid))

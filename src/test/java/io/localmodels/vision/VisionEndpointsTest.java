@@ -27,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class VisionEndpointsTest {
 
+    @jakarta.inject.Inject
+    VisionService vision;
+
     static final String[] COCO = CocoLabels.ALL.stream().map(CocoLabels.Label::en).toArray(String[]::new);
 
     @BeforeEach
@@ -152,5 +155,37 @@ class VisionEndpointsTest {
         given().contentType(ContentType.JSON).body("{\"image_b64\": ").post("/vision/frame_b64").then()
                 .statusCode(400).body("error.code", equalTo("malformed_json"));
         given().get("/vision/frames/nope").then().statusCode(404).body("error.code", equalTo("not_found"));
+    }
+
+    /** The running service's vision threads are the ones lowered (lma.vision.nice, default 10), and only they. */
+    @Test
+    void visionWorkersRunAtALowerCpuPriority() throws Exception {
+        long self = ThreadPriority.currentTid();
+        if (self < 0 || ThreadPriority.nice(self) == Integer.MIN_VALUE) {
+            String reason = "SKIPPED: needs Linux /proc/thread-self";
+            System.err.println(reason);
+            org.junit.jupiter.api.Assumptions.abort(reason);
+        }
+        int base = ThreadPriority.nice(self);
+        assertTrue(vision != null, "the vision service (and its workers) exists");
+        Map<String, Integer> niceByThread = new java.util.HashMap<>();
+        // The worker lowers its own priority as it starts.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            niceByThread.clear();
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    if (name.startsWith("vision-") || name.startsWith("audio-")) {
+                        niceByThread.put(name, ThreadPriority.nice(Long.parseLong(task.getFileName().toString())));
+                    }
+                }
+            }
+            return Integer.valueOf(Math.max(base, 10)).equals(niceByThread.get("vision-1"));
+        });
+        niceByThread.forEach((name, nice) -> {
+            if (name.startsWith("audio-")) {
+                assertEquals(base, nice, name + " keeps the normal priority");
+            }
+        });
     }
 }
