@@ -46,6 +46,9 @@ class VisionBenchmark {
     @Inject
     ModelRegistry registry;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @TestHTTPResource("/vision/frame")
     URL frameUrl;
 
@@ -113,6 +116,12 @@ class VisionBenchmark {
                 n, median(raw), median(peer), median(worker), median(service), median(client),
                 median(worker) / median(raw), median(service) / median(raw),
                 median(worker) / median(peer), median(service) / median(peer));
+        // The worker's own stage timers (means over every frame, warm-up included).
+        for (String stage : new String[] {"decode", "detect"}) {
+            io.micrometer.core.instrument.Timer t = meters.find("lma.vision.seconds").tag("stage", stage).timer();
+            System.out.printf("BENCH vision stage=%s mean_ms=%.2f count=%d%n", stage,
+                    t == null ? Double.NaN : t.mean(java.util.concurrent.TimeUnit.MILLISECONDS), t == null ? 0 : t.count());
+        }
     }
 
     /**
@@ -139,8 +148,8 @@ class VisionBenchmark {
         }
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, 3, 416, 416});
              OrtSession.Result res = session.run(Map.of("images", t))) {
-            float[][][] out = (float[][][]) res.get(0).getValue();
-            if (out[0].length != 3549) {
+            FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
+            if (out.remaining() != 3549 * 85) {
                 throw new IllegalStateException("unexpected output shape");
             }
         }
