@@ -163,8 +163,10 @@ public final class ImageDecoder {
                 g.dispose();
             }
         }
-        byte[] data = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
-        // TYPE_3BYTE_BGR stores B, G, R in that order.
-        return new DecodedImage(data, 0, bgr.getWidth() * 3, 2, 1, 0, false, bgr.getWidth(), bgr.getHeight(), orientation);
+        Raster raster = bgr.getRaster();
+        PixelInterleavedSampleModel sm = (PixelInterleavedSampleModel) raster.getSampleModel();
+        int[] offsets = sm.getBandOffsets(); // TYPE_3BYTE_BGR: R, G, B at 2, 1, 0
+        return new DecodedImage(((DataBufferByte) raster.getDataBuffer()).getData(), 0, sm.getScanlineStride(), offsets[0],
+                offsets[1], offsets[2], false, bgr.getWidth(), bgr.getHeight(), orientation);
     }
 }

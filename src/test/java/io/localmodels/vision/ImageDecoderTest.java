@@ -86,4 +86,31 @@ class ImageDecoderTest {
         }
         org.junit.jupiter.api.Assertions.assertTrue(worst <= 3, "largest channel difference " + worst);
     }
+
+    /** Photos off the fast YCbCr path: grayscale JPEG (one band) and a PNG with transparency (over white). */
+    @Test
+    void grayscaleJpegAndTransparentPng() throws Exception {
+        BufferedImage gray = new BufferedImage(64, 48, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                gray.getRaster().setSample(x, y, 0, x * 4);
+            }
+        }
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(gray, "jpeg", jpeg);
+        DecodedImage g = new ImageDecoder(1 << 20, 1 << 20).decode(jpeg.toByteArray());
+        assertEquals(64, g.width());
+        int v = g.rgb(40, 10);
+        assertEquals(v & 0xff, (v >> 8) & 0xff, "grey stays grey");
+        assertEquals(v & 0xff, (v >> 16) & 0xff, "grey stays grey");
+        org.junit.jupiter.api.Assertions.assertTrue(Math.abs((v & 0xff) - 160) <= 3, "level " + (v & 0xff));
+
+        BufferedImage argb = new BufferedImage(8, 6, BufferedImage.TYPE_INT_ARGB);
+        argb.setRGB(1, 1, 0xff102030);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(argb, "png", png);
+        DecodedImage p = new ImageDecoder(1 << 20, 1 << 20).decode(png.toByteArray());
+        assertEquals(0xffffff, p.rgb(3, 3), "transparent over white");
+        assertEquals(0x102030, p.rgb(1, 1));
+    }
 }
