@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +56,6 @@ public class YoloxDetector {
         return modelId;
     }
 
-    /** Letterboxed BGR planes [3, 416, 416] and the scale applied. */
-    record Input(FloatBuffer planes, double ratio) {
-    }
-
     /**
      * One input and one output buffer per vision worker thread, reused for every frame: the input
      * tensor wraps the direct input buffer (no copy into ORT) and ORT writes the output straight into
@@ -92,15 +89,10 @@ public class YoloxDetector {
         return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    static Input letterbox(DecodedImage img) {
-        FloatBuffer planes = direct(3 * SIZE * SIZE);
-        return new Input(planes, letterbox(img, planes));
-    }
-
     /**
      * The YOLOX demo's preprocessing in one pass over only the pixels it needs: scale to fit 416×416
      * keeping the aspect (bilinear with pixel-centre alignment, as cv2.resize INTER_LINEAR), pad with
-     * 114, BGR planes. Samples come straight from the decoder's raster (YCbCr converted per sampled
+     * 114, BGR planes [3, 416, 416]. Samples come straight from the decoder's raster (YCbCr converted per sampled
      * pixel, EXIF orientation applied through the offsets), so no full-size RGB copy is ever made.
      * Returns the scale ratio.
      */
@@ -122,9 +114,9 @@ public class YoloxDetector {
         float[] blue = new float[SIZE];
         float[] green = new float[SIZE];
         float[] red = new float[SIZE];
-        java.util.Arrays.fill(blue, nw, SIZE, 114f);
-        java.util.Arrays.fill(green, nw, SIZE, 114f);
-        java.util.Arrays.fill(red, nw, SIZE, 114f);
+        Arrays.fill(blue, nw, SIZE, 114f);
+        Arrays.fill(green, nw, SIZE, 114f);
+        Arrays.fill(red, nw, SIZE, 114f);
         for (int oy = 0; oy < nh; oy++) {
             int ra = y0[oy];
             int rb = y1[oy];
@@ -143,7 +135,7 @@ public class YoloxDetector {
             int row = oy * SIZE;
             planes.put(row, blue).put(plane + row, green).put(2 * plane + row, red);
         }
-        java.util.Arrays.fill(blue, 114f);
+        Arrays.fill(blue, 114f);
         for (int oy = nh; oy < SIZE; oy++) {
             int row = oy * SIZE;
             planes.put(row, blue).put(plane + row, blue).put(2 * plane + row, blue);
