@@ -10,15 +10,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ThreadPriorityTest {
 
-    @Test
-    void aVisionWorkerLowersOnlyItsOwnPriority() throws Exception {
+    /** The calling thread's nice value; skips the test, saying why, where /proc cannot tell it. */
+    static int niceOfThisThreadOrSkip() {
         long self = ThreadPriority.currentTid();
-        if (self < 0 || ThreadPriority.nice(self) == Integer.MIN_VALUE) {
+        int nice = self < 0 ? Integer.MIN_VALUE : ThreadPriority.nice(self);
+        if (nice == Integer.MIN_VALUE) {
             String reason = "SKIPPED: needs Linux /proc/thread-self";
             System.err.println(reason);
             Assumptions.abort(reason);
         }
-        int before = ThreadPriority.nice(self);
+        return nice;
+    }
+
+    @Test
+    void aVisionWorkerLowersOnlyItsOwnPriority() throws Exception {
+        long self = ThreadPriority.currentTid();
+        int before = niceOfThisThreadOrSkip();
         AtomicInteger after = new AtomicInteger(Integer.MIN_VALUE);
         AtomicLong tid = new AtomicLong();
         Thread t = new Thread(() -> {

@@ -160,13 +160,7 @@ class VisionEndpointsTest {
     /** The running service's vision threads are the ones lowered (lma.vision.nice, default 10), and only they. */
     @Test
     void visionWorkersRunAtALowerCpuPriority() throws Exception {
-        long self = ThreadPriority.currentTid();
-        if (self < 0 || ThreadPriority.nice(self) == Integer.MIN_VALUE) {
-            String reason = "SKIPPED: needs Linux /proc/thread-self";
-            System.err.println(reason);
-            org.junit.jupiter.api.Assumptions.abort(reason);
-        }
-        int base = ThreadPriority.nice(self);
+        int base = ThreadPriorityTest.niceOfThisThreadOrSkip();
         assertTrue(vision != null, "the vision service (and its workers) exists");
         Map<String, Integer> niceByThread = new java.util.HashMap<>();
         // The worker lowers its own priority as it starts.
