@@ -47,12 +47,9 @@ public class GracefulShutdown {
     }
 
     private void drainOnce() {
-        if (!sessions.draining()) {
-            drain();
+        if (sessions.draining()) {
+            return;
         }
-    }
-
-    public void drain() {
         long t0 = System.nanoTime();
         Instant deadline = Instant.now().plus(config.drainTimeout());
         sessions.drain(deadline, config.reconnectAfter().toMillis(), () -> archive.flush(java.time.Duration.ofSeconds(5)));
