@@ -20,9 +20,12 @@ import java.util.regex.Pattern;
 /** The JSON messages of {@code /ws/audio} (see docs/protocol.md): parsing client messages, writing server ones. */
 final class AudioProtocol {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: a repeated key or anything after the object is a malformed message, not something to guess at. */
+    static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?|auto");
     private static final Set<String> CONFIG_FIELDS = Set.of("type", "session_id", "sample_rate", "encoding", "language",
             "channels", "vad");
     private static final Set<String> VAD_FIELDS = Set.of("threshold", "min_silence_ms", "speech_pad_ms", "min_speech_ms",
@@ -50,6 +53,10 @@ final class AudioProtocol {
 
         record EndOfStream() implements ClientMessage {
         }
+
+        /** After an overloaded refusal: the audio that follows continues at byte {@code receivedBytes}. */
+        record ResumeAudio(long receivedBytes) implements ClientMessage {
+        }
     }
 
     static ClientMessage parse(String text) throws ProtocolError {
@@ -57,7 +64,7 @@ final class AudioProtocol {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ProtocolError("invalid_json", "text messages must be JSON: " + e.getOriginalMessage());
+            throw new ProtocolError("invalid_json", "text messages must be one JSON object: " + plain(e));
         }
         if (node == null || !node.isObject()) {
             throw new ProtocolError("invalid_json", "text messages must be a JSON object");
@@ -70,9 +77,33 @@ final class AudioProtocol {
             case "config" -> new ClientMessage.Config(node);
             case "audio_chunk" -> audioChunk(node);
             case "end_of_stream" -> new ClientMessage.EndOfStream();
+            case "resume_audio" -> resumeAudio(node);
             default -> throw new ProtocolError("unknown_type", "unknown message type \"" + type.asText()
-                    + "\"; expected config, audio_chunk or end_of_stream");
+                    + "\"; expected config, audio_chunk, resume_audio or end_of_stream");
         };
+    }
+
+    /** Jackson's message without its source excerpt, feature names or Java types. */
+    private static String plain(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.startsWith("Duplicate field")) {
+            return m.replace("Duplicate field", "duplicate key");
+        }
+        if (m.contains("Trailing token")) {
+            return "text follows the JSON object";
+        }
+        int cut = m.indexOf(" (for ");
+        cut = cut < 0 ? m.indexOf("\n") : cut;
+        return (cut > 0 ? m.substring(0, cut) : m).replaceAll("\\s*\\(code \\d+\\)", "");
+    }
+
+    private static ClientMessage resumeAudio(JsonNode node) throws ProtocolError {
+        JsonNode n = node.get("received_bytes");
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+            throw new ProtocolError("invalid_message", "resume_audio needs \"received_bytes\": the non-negative byte offset"
+                    + " (from the overloaded error) at which the audio that follows starts");
+        }
+        return new ClientMessage.ResumeAudio(n.asLong());
     }
 
     private static ClientMessage audioChunk(JsonNode node) throws ProtocolError {
@@ -122,11 +153,14 @@ final class AudioProtocol {
         int rate = optionalInt(body, "sample_rate").orElse(16000);
         String enc = optionalText(body, "encoding").orElse("pcm16");
         AudioEncoding encoding = AudioEncoding.fromWire(enc).orElseThrow(() ->
-                new ProtocolError("invalid_config", "encoding \"" + enc + "\" is not supported; use pcm16 or opus"));
+                new ProtocolError("invalid_config", "encoding \"" + enc + "\" is not supported; use \"pcm16\" or \"opus\""
+                        + " (lower case)"));
         int channels = optionalInt(body, "channels").orElse(1);
-        String language = optionalText(body, "language").orElse(defaultLanguage);
-        if (!LANGUAGE.matcher(language).matches()) {
-            throw new ProtocolError("invalid_config", "language must be an ISO 639 code such as es or en, or auto");
+        String asked = optionalText(body, "language").orElse(defaultLanguage);
+        String language = io.localmodels.asr.WhisperLanguages.normalise(asked).orElse(null);
+        if (language == null) {
+            throw new ProtocolError("invalid_config", "language \"" + asked + "\" is not one Whisper knows; use an ISO 639-1"
+                    + " code such as es or en (optionally with a region, es-ES), or auto");
         }
         StreamFormat format;
         try {
@@ -135,8 +169,8 @@ final class AudioProtocol {
             throw new ProtocolError("invalid_config", e.getMessage());
         }
         VadParameters vad = defaults;
-        JsonNode v = body.get("vad");
-        if (v != null && !v.isNull()) {
+        JsonNode v = present(body, "vad");
+        if (v != null) {
             if (!v.isObject()) {
                 throw new ProtocolError("invalid_config", "vad must be an object");
             }
@@ -157,9 +191,18 @@ final class AudioProtocol {
         return new StreamSettings(sessionId, format, language, vad);
     }
 
-    private static Optional<String> optionalText(JsonNode n, String field) throws ProtocolError {
+    /** The field, or null when absent; an explicit null is refused (leave the field out for its default). */
+    private static JsonNode present(JsonNode n, String field) throws ProtocolError {
         JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
+        if (v != null && v.isNull()) {
+            throw new ProtocolError("invalid_config", field + " is null; leave the field out to get its default");
+        }
+        return v;
+    }
+
+    private static Optional<String> optionalText(JsonNode n, String field) throws ProtocolError {
+        JsonNode v = present(n, field);
+        if (v == null) {
             return Optional.empty();
         }
         if (!v.isTextual()) {
@@ -169,8 +212,8 @@ final class AudioProtocol {
     }
 
     private static Optional<Integer> optionalInt(JsonNode n, String field) throws ProtocolError {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
+        JsonNode v = present(n, field);
+        if (v == null) {
             return Optional.empty();
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
@@ -180,14 +223,24 @@ final class AudioProtocol {
     }
 
     private static Double optionalDouble(JsonNode n, String field) throws ProtocolError {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
+        JsonNode v = present(n, field);
+        if (v == null) {
             return null;
         }
         if (!v.isNumber()) {
             throw new ProtocolError("invalid_config", field + " must be a number");
         }
         return v.asDouble();
+    }
+
+    /** overloaded, resume_mismatch: the audio must continue from this position. */
+    static String positioned(String code, String message, long receivedBytes, long receivedSamples, Long resumeChunkId) {
+        ObjectNode o = JSON.createObjectNode().put("type", "error").put("code", code).put("message", message)
+                .put("fatal", false).put("received_bytes", receivedBytes).put("received_samples", receivedSamples);
+        if (resumeChunkId != null) {
+            o.put("chunk_id", resumeChunkId);
+        }
+        return o.toString();
     }
 
     static String error(String code, String message, boolean fatal) {
@@ -206,7 +259,8 @@ final class AudioProtocol {
             o.put("type", "config_ack").put("session_id", a.sessionId()).put("sample_rate", a.sampleRate())
                     .put("encoding", a.encoding()).put("channels", a.channels()).put("language", a.language())
                     .put("resumed", a.resumed()).put("received_seconds", a.receivedSeconds())
-                    .put("received_samples", a.receivedSamples()).put("audio_sha256", a.audioSha256());
+                    .put("received_samples", a.receivedSamples()).put("received_bytes", a.receivedBytes())
+                    .put("last_chunk_id", a.lastChunkId()).put("audio_sha256", a.audioSha256());
         } else if (event instanceof SessionEvent.SpeechStarted s) {
             o.put("type", "speech_started").put("session_id", s.sessionId()).put("start", s.start());
         } else if (event instanceof SessionEvent.SpeechStopped s) {

@@ -4,6 +4,7 @@ import io.localmodels.auth.ApiKeys;
 import io.localmodels.auth.KeyLimits;
 import io.localmodels.session.AudioConfig;
 import io.localmodels.session.AudioSession;
+import io.localmodels.session.FrameAdmission;
 import io.localmodels.session.AudioSessions;
 import io.localmodels.session.SessionEvent;
 import io.localmodels.session.SessionListener;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -51,9 +53,15 @@ public class AudioSocket {
 
     private final ApiKeys keys;
     private final KeyLimits limits;
+    private final PendingSockets pending;
+    private final int maxMessageBytes;
 
     public AudioSocket(AudioSessions sessions, AudioConfig config, VadConfig vad, MeterRegistry meters, Vertx vertx, ApiKeys keys,
-                       KeyLimits limits) {
+                       KeyLimits limits,
+                       @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.websockets-next.server.max-message-size")
+                       int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+        this.pending = new PendingSockets(config.maxPendingSockets(), config.maxPendingSocketsPerAddress());
         this.keys = keys;
         this.limits = limits;
         this.sessions = sessions;
@@ -66,7 +74,8 @@ public class AudioSocket {
     /** One connection: its session once configured, and the listener the session talks to. */
     private final class Peer implements SessionListener {
         final WebSocketConnection connection;
-        final boolean admitted;
+        /** Holds a session slot (lma.audio.max-sessions): from its config on. */
+        volatile boolean admitted;
         volatile String keyName;
         volatile AudioSession session;
         volatile boolean closing;
@@ -128,28 +137,42 @@ public class AudioSocket {
             sendError(refused, "rate_limited", "this key already holds its lma.auth.max-sessions-per-key audio sessions", true, 1008);
             return;
         }
-        boolean admitted = sessions.tryAcquireSocket();
-        Peer peer = new Peer(connection, admitted);
+        Peer peer = new Peer(connection, false);
         peer.keyName = keyName;
         peers.put(connection.id(), peer);
-        if (!admitted) {
-            sendError(peer, "busy", "the server has " + config.maxSessions()
-                    + " audio sessions open (lma.audio.max-sessions); retry later", true, 1013);
-            return;
+        String evicted = pending.admit(connection.id(), PendingSockets.host(connection.handshakeRequest().remoteAddress()));
+        if (evicted != null && peers.get(evicted) != null) {
+            sendError(peers.get(evicted), "config_timeout", "closed to make room: too many sockets from this address (or in all)"
+                    + " are waiting without a config (lma.audio.max-pending-sockets-per-address, lma.audio.max-pending-sockets)",
+                    true, 1008);
         }
-        long idleMs = config.idleTimeout().toMillis();
-        vertx.setTimer(idleMs, t -> {
-            if (peer.session == null && !peer.closing && connection.isOpen()) {
-                sendError(peer, "idle_timeout", "no config within " + idleMs / 1000 + " s", true, 1000);
+        long deadlineMs = config.configTimeout().toMillis();
+        vertx.setTimer(deadlineMs, t -> {
+            if (pending.remove(connection.id()) && !peer.closing && connection.isOpen()) {
+                sendError(peer, "config_timeout", "no config within " + deadlineMs + " ms (lma.audio.config-timeout)", true, 1008);
             }
         });
     }
 
+    /**
+     * Runs on a worker thread (config may read the session store); websockets-next still delivers a
+     * connection's messages one at a time, so audio sent right after a config waits for it.
+     */
     @OnTextMessage
-    @NonBlocking
-    void text(String message, WebSocketConnection connection) {
-        Peer peer = accepting(connection, message.length());
+    void text(Buffer raw, WebSocketConnection connection) {
+        Peer peer = accepting(connection, raw.length());
         if (peer == null) {
+            return;
+        }
+        String message;
+        try {
+            message = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(raw.getBytes())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            sendError(peer, "invalid_utf8", "a text message that is not UTF-8 (RFC 6455 requires it); the session can be resumed",
+                    true, 1007);
             return;
         }
         AudioProtocol.ClientMessage msg;
@@ -167,8 +190,27 @@ public class AudioSocket {
             AudioSession s = peer.session;
             if (s == null) {
                 sendError(peer, "no_config", "end_of_stream before config", false, 0);
-            } else {
-                s.end();
+                return;
+            }
+            FrameAdmission.Position gap = s.end();
+            if (gap != null) {
+                countError("overloaded");
+                send(peer, AudioProtocol.positioned("overloaded", "end_of_stream was not taken: audio from byte " + gap.receivedBytes()
+                        + " on was refused, and a session never ends with a hole; continue from there, then send end_of_stream",
+                        gap.receivedBytes(), gap.receivedSamples(), gap.resumeChunkId()));
+            }
+        } else if (msg instanceof AudioProtocol.ClientMessage.ResumeAudio r) {
+            AudioSession s = peer.session;
+            if (s == null) {
+                sendError(peer, "no_config", "resume_audio before config", false, 0);
+                return;
+            }
+            FrameAdmission.Position at = s.resumeAudio(r.receivedBytes());
+            if (at != null) {
+                countError("resume_mismatch");
+                send(peer, AudioProtocol.positioned("resume_mismatch", "resume_audio named byte " + r.receivedBytes()
+                        + ", beyond the end of the session's audio at byte " + at.receivedBytes() + " (that would leave a hole); audio is"
+                        + " refused until resume_audio names that offset", at.receivedBytes(), at.receivedSamples(), at.resumeChunkId()));
             }
         }
     }
@@ -188,6 +230,11 @@ public class AudioSocket {
         if (peer == null || peer.closing) {
             return null;
         }
+        if (length > maxMessageBytes) {
+            sendError(peer, "message_too_large", "a message of " + length + " bytes is over the WebSocket layer's " + maxMessageBytes
+                    + " byte limit; the connection is closed and the session can be resumed", true, 1009);
+            return null;
+        }
         if (length > config.maxFrameBytes()) {
             sendError(peer, "frame_too_large", "message of " + length + " bytes is over the " + config.maxFrameBytes()
                     + " byte limit (lma.audio.max-frame-bytes); it was dropped", false, 0);
@@ -198,6 +245,7 @@ public class AudioSocket {
 
     @OnClose
     void close(WebSocketConnection connection) {
+        pending.remove(connection.id());
         Peer peer = peers.remove(connection.id());
         if (peer == null) {
             return;
@@ -211,6 +259,36 @@ public class AudioSocket {
         AudioSession s = peer.session;
         if (s != null) {
             sessions.detach(s, peer);
+        }
+    }
+
+    /**
+     * Failures of the transport itself. A message over the WebSocket layer's hard limits gets an error
+     * and close 1009 (the session stays resumable); a connection the network dropped is routine, not
+     * a server error.
+     */
+    @OnError
+    void failure(Throwable failure, WebSocketConnection connection) {
+        Peer peer = peers.get(connection.id());
+        String text = String.valueOf(failure.getMessage());
+        boolean tooLarge = failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException
+                || text.contains("max message size") || text.contains("Max frame length");
+        if (tooLarge) {
+            LOG.debugf("websocket %s: %s", connection.id(), text);
+            if (peer != null && !peer.closing) {
+                sendError(peer, "message_too_large", "a message over the WebSocket layer's "
+                        + maxMessageBytes + " byte limit; the connection is closed and the session can be resumed", true, 1009);
+            }
+            return;
+        }
+        if (failure instanceof java.io.IOException || failure instanceof io.netty.channel.ChannelException
+                || failure instanceof io.vertx.core.VertxException && text.contains("closed")) {
+            LOG.debugf("websocket %s: connection lost: %s", connection.id(), text);
+            return;
+        }
+        LOG.errorf(failure, "websocket %s: unexpected failure", connection.id());
+        if (peer != null && !peer.closing) {
+            sendError(peer, "internal_error", "a server fault; the log has the details", true, 1011);
         }
     }
 
@@ -240,9 +318,25 @@ public class AudioSocket {
             sendError(peer, e.code, e.getMessage(), false, 0);
             return;
         }
+        if (!peer.admitted) {
+            if (!sessions.tryAcquireSocket()) {
+                sendError(peer, "busy", "the server has " + config.maxSessions()
+                        + " audio sessions open (lma.audio.max-sessions); retry later", true, 1013);
+                return;
+            }
+            peer.admitted = true;
+        }
         try {
             peer.session = sessions.open(settings, peer);
+            pending.remove(peer.connection.id());
         } catch (SessionOpenException e) {
+            if (e.fatal()) {
+                pending.remove(peer.connection.id());
+            } else {
+                // a corrected config may follow; until then the socket holds no session slot
+                peer.admitted = false;
+                sessions.releaseSocket();
+            }
             sendError(peer, e.code(), e.getMessage(), e.fatal(), e.closeCode());
         }
     }
@@ -257,11 +351,18 @@ public class AudioSocket {
             sendError(peer, "empty_frame", "an audio message with no bytes was ignored", false, 0);
             return;
         }
-        switch (s.offer(bytes, chunkId)) {
-            case ACCEPTED, DUPLICATE -> { }
-            case OVERLOADED -> sendError(peer, "overloaded", "the session's audio buffer (lma.audio.max-buffered-bytes="
-                    + config.maxBufferedBytes() + ") is full; this frame was not accepted, send it again later", false, 0);
-            case ENDED -> sendError(peer, "session_ended", "session " + s.id() + " has ended; audio was ignored", false, 0);
+        FrameAdmission.Decision d = s.offer(bytes, chunkId);
+        if (d instanceof FrameAdmission.Decision.Refused r && r.tell()) {
+            FrameAdmission.Position at = r.position();
+            countError("overloaded");
+            send(peer, AudioProtocol.positioned("overloaded", "the session's audio buffer (lma.audio.max-buffered-bytes=" + config.maxBufferedBytes()
+                    + ") is full: this audio and every audio message after it are refused until you continue from byte "
+                    + at.receivedBytes() + (at.resumeChunkId() != null ? " (re-send chunk_id " + at.resumeChunkId() + " and on)"
+                    : " (send resume_audio with received_bytes " + at.receivedBytes() + ", then the audio from there)"),
+                    at.receivedBytes(), at.receivedSamples(), at.resumeChunkId()));
+        } else if (d instanceof FrameAdmission.Decision.Ended) {
+            sendError(peer, "session_ended", "session " + s.id() + " has ended (end_of_stream was received); this audio was not"
+                    + " taken", false, 0);
         }
     }
 
@@ -269,9 +370,13 @@ public class AudioSocket {
         peer.then(() -> peer.connection.sendText(json));
     }
 
-    private void sendError(Peer peer, String code, String message, boolean fatal, int closeCode) {
+    private void countError(String code) {
         Counter.builder("lma.ws.errors").tag("code", code).description("Error messages sent on /ws/audio")
                 .register(meters).increment();
+    }
+
+    private void sendError(Peer peer, String code, String message, boolean fatal, int closeCode) {
+        countError(code);
         send(peer, AudioProtocol.error(code, message, fatal));
         if (fatal) {
             closeWith(peer, closeCode == 0 ? 1011 : closeCode, code);

@@ -19,7 +19,7 @@ public enum AudioEncoding {
             return Optional.empty();
         }
         for (AudioEncoding e : values()) {
-            if (e.wireName().equals(s.trim().toLowerCase(Locale.ROOT))) {
+            if (e.wireName().equals(s)) {
                 return Optional.of(e);
             }
         }

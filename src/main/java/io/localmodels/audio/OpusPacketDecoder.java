@@ -27,6 +27,16 @@ public final class OpusPacketDecoder implements AudioDecoder {
         this.buffer = new short[maxFrameSize * channels];
     }
 
+    /** Samples per channel in {@code packet} at {@code sampleRate}, read from its TOC; 0 when it is malformed. */
+    static long samplesPerChannel(byte[] packet, int sampleRate) {
+        try {
+            int n = io.github.jaredmdobson.concentus.OpusPacketInfo.getNumSamples(packet, 0, packet.length, sampleRate);
+            return Math.max(0, n);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     @Override
     public short[] decode(byte[] packet) throws CorruptAudioException {
         try {

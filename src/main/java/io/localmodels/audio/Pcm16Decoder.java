@@ -38,6 +38,11 @@ public final class Pcm16Decoder implements AudioDecoder {
         return out;
     }
 
+    @Override
+    public int pendingBytes() {
+        return carried;
+    }
+
     private int byteAt(int index, byte[] frame) {
         return index < carried ? carry[index] : frame[index - carried];
     }

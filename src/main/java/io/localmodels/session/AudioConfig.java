@@ -29,6 +29,21 @@ public interface AudioConfig {
     @WithDefault("4h")
     Duration maxSessionDuration();
 
+    /**
+     * A socket must send its config within this long, or it gets config_timeout and is closed. Until
+     * then it holds no session slot.
+     */
+    @WithDefault("5s")
+    Duration configTimeout();
+
+    /** Sockets waiting for their config, in all; at the cap the oldest waiting one is closed (config_timeout). */
+    @WithDefault("256")
+    int maxPendingSockets();
+
+    /** Sockets waiting for their config from one remote address; at the cap that address's oldest one is closed. */
+    @WithDefault("16")
+    int maxPendingSocketsPerAddress();
+
     /** A socket that sends no audio for this long gets idle_timeout and is closed (the session stays resumable). */
     @WithDefault("90s")
     Duration idleTimeout();

@@ -14,38 +14,38 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import org.jboss.logging.Logger;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.Executor;
 
 /**
  * One audio session. The transport offers frames from its I/O thread; they travel through one
  * Mutiny stream, serial per session, on the shared audio executor: decode → downmix → resample to
  * 16 kHz → Silero VAD → boundary events and utterances. A session outlives its socket: events
- * produced while no socket is attached wait in a bounded outbox and go out when it resumes.
+ * produced while no socket is attached wait in a bounded outbox and go out when it resumes; what it
+ * holds is checkpointed to the store so that it also outlives the process.
  */
 public final class AudioSession {
 
     private static final Logger LOG = Logger.getLogger(AudioSession.class);
-
-    public enum Offer { ACCEPTED, DUPLICATE, OVERLOADED, ENDED }
-
-    enum State { ACTIVE, ENDED }
+    private static final Duration RECOGNITION_DRAIN_TIMEOUT = Duration.ofSeconds(120);
 
     private sealed interface Work {
-        record Audio(byte[] bytes) implements Work {
+        record Audio(byte[] bytes, Long chunkId) implements Work {
         }
 
         record Attach(SessionListener listener, boolean resumed) implements Work {
         }
 
+        /** end_of_stream, or the resume window closed: close open speech, analyse, store, end. */
         record End() implements Work {
+        }
+
+        /** The server is going away: close open speech, transcribe and checkpoint everything, take nothing more. */
+        record Cut(CompletableFuture<Void> done) implements Work {
         }
     }
 
@@ -58,63 +58,75 @@ public final class AudioSession {
         void undeliveredDropped();
     }
 
+    /** Where a session starts: a new one, or one continued after a restart from its stored checkpoint. */
+    record Start(int firstSegmentId, AudioCheckpoint checkpoint) {
+    }
+
     private final String id;
     private final StreamSettings settings;
     private final AudioDecoder decoder;
     private final Resampler resampler;
     private final VadStream vad;
     private final Executor executor;
-    private static final java.time.Duration RECOGNITION_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(120);
     private final UtteranceSink sink;
     private final SessionArchive archive;
     private final Host host;
-    private final long maxBufferedBytes;
     private final long maxFrames;
     private final int maxUndelivered;
-    private final MessageDigest digest;
+    private final long checkpointEverySamples;
+    private final FrameAdmission admission;
+    private final AudioFingerprint fingerprint;
+    private final InOrderRecognitions recognitions;
+    /** Where this process's audio time 0 sits in the session (16 kHz samples): non-zero after a restart. */
+    private final long offset16k;
+    private final boolean restored;
     private final UnicastProcessor<Work> inbox = UnicastProcessor.create();
-    private final AtomicLong pendingBytes = new AtomicLong();
     private final Object deliveryLock = new Object();
     private final ArrayDeque<SessionEvent> outbox = new ArrayDeque<>();
 
-    private volatile State state = State.ACTIVE;
+    private volatile boolean ended;
+    private volatile boolean ending;
     private volatile SessionListener listener;
     private volatile long lastAudioNanos = System.nanoTime();
     private volatile long detachedAtNanos = -1;
-    /** Highest audio_chunk id accepted; lower or equal ids are re-sends. */
-    private long lastChunkId = Long.MIN_VALUE;
-    private long receivedFrames;
+    // pipeline-thread state
+    private long processedBytes;
+    private Long processedChunkId;
+    private long lastCheckpointSamples;
     private int segments;
-    // Recognition results arrive out of order from the ASR pool; they are released in segment order.
-    private final Object asrLock = new Object();
-    private final ArrayDeque<Integer> awaiting = new ArrayDeque<>();
-    private final java.util.Map<Integer, Object> recognised = new java.util.HashMap<>();
-    private final java.util.List<Recognition> transcript = new java.util.ArrayList<>();
-    private CompletableFuture<Void> drained;
     private boolean unavailableSent;
 
     AudioSession(String id, StreamSettings settings, SileroVad silero, WindowScorer scorer, UtteranceSink sink, SessionArchive archive,
-                 Host host, Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered, int firstSegmentId) {
+                 Host host, Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered,
+                 Duration checkpointEvery, Start start) {
         this.id = id;
         this.settings = settings;
-        this.decoder = AudioDecoder.forFormat(settings.format());
-        this.resampler = Resampler.create(settings.format().sampleRate(), SileroVad.SAMPLE_RATE);
-        this.vad = new VadStream(scorer, silero, settings.vad(), firstSegmentId);
+        StreamFormat f = settings.format();
+        this.decoder = AudioDecoder.forFormat(f);
+        this.resampler = Resampler.create(f.sampleRate(), SileroVad.SAMPLE_RATE);
+        this.vad = new VadStream(scorer, silero, settings.vad(), start.firstSegmentId());
         this.executor = executor;
         this.sink = sink;
         this.archive = archive;
         this.host = host;
-        this.maxBufferedBytes = maxBufferedBytes;
-        this.maxFrames = maxSessionSeconds * settings.format().sampleRate();
+        this.maxFrames = maxSessionSeconds * f.sampleRate();
         this.maxUndelivered = maxUndelivered;
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        this.checkpointEverySamples = Math.max(1, checkpointEvery.toMillis() * f.sampleRate() / 1000);
+        AudioCheckpoint from = start.checkpoint();
+        this.restored = from != null;
+        this.admission = new FrameAdmission(f, maxBufferedBytes, from);
+        this.fingerprint = from != null ? new AudioFingerprint(f.channels(), from) : new AudioFingerprint(f.channels());
+        this.processedBytes = from != null ? from.bytes() : 0;
+        this.processedChunkId = from != null ? from.lastChunkId() : null;
+        this.lastCheckpointSamples = fingerprint.samples();
+        this.offset16k = Math.round(fingerprint.samples() * (double) SileroVad.SAMPLE_RATE / f.sampleRate());
+        this.recognitions = new InOrderRecognitions(new Release());
+        archive.started(id, settings.language());
+        if (from == null) {
+            archive.checkpoint(id, checkpointNow());
         }
         // One stream per session: items are handled one after another (concatenate), each on the
         // audio executor, while VAD scoring waits without holding a thread.
-        archive.started(id, settings.language());
         inbox.emitOn(executor)
                 .onItem().transformToUniAndConcatenate(this::process)
                 .subscribe().with(ignored -> { }, failure -> LOG.errorf(failure, "session %s: audio pipeline failed", id));
@@ -129,7 +141,12 @@ public final class AudioSession {
     }
 
     public boolean ended() {
-        return state == State.ENDED;
+        return ended;
+    }
+
+    /** end_of_stream was received or the session is otherwise finishing: it cannot be resumed. */
+    boolean closing() {
+        return ending || ended;
     }
 
     public boolean attached() {
@@ -144,28 +161,19 @@ public final class AudioSession {
         return detachedAtNanos;
     }
 
-    /** Accepts a frame unless it is a re-send, the buffer is full, or the session has ended. */
-    public Offer offer(byte[] bytes, Long chunkId) {
-        if (state == State.ENDED) {
-            return Offer.ENDED;
-        }
-        synchronized (this) {
-            if (chunkId != null) {
-                if (chunkId <= lastChunkId) {
-                    return Offer.DUPLICATE;
-                }
-            }
-            if (pendingBytes.get() + bytes.length > maxBufferedBytes) {
-                return Offer.OVERLOADED;
-            }
-            if (chunkId != null) {
-                lastChunkId = chunkId;
-            }
-            pendingBytes.addAndGet(bytes.length);
+    /** Takes a frame unless it is a re-send, the session has ended, or it would leave a hole (see {@link FrameAdmission}). */
+    public FrameAdmission.Decision offer(byte[] bytes, Long chunkId) {
+        FrameAdmission.Decision d = admission.offer(bytes, chunkId);
+        if (d instanceof FrameAdmission.Decision.Accepted a) {
             lastAudioNanos = System.nanoTime();
+            enqueue(new Work.Audio(a.taken(), chunkId));
         }
-        enqueue(new Work.Audio(bytes));
-        return Offer.ACCEPTED;
+        return d;
+    }
+
+    /** resume_audio: the client continues at byte {@code receivedBytes}; null when taken, else where the session's audio ends. */
+    public FrameAdmission.Position resumeAudio(long receivedBytes) {
+        return admission.resume(receivedBytes) ? null : admission.position();
     }
 
     /** Attaches a transport; it gets {@link SessionEvent.Attached} once everything before it is processed. */
@@ -180,8 +188,11 @@ public final class AudioSession {
             listener = null;
             detachedAtNanos = System.nanoTime();
         }
+        if (resumed) {
+            admission.reattached();
+        }
         lastAudioNanos = System.nanoTime();
-        enqueue(new Work.Attach(newListener, resumed));
+        enqueue(new Work.Attach(newListener, resumed || restored));
     }
 
     /** The transport went away; the session stays resumable. */
@@ -194,22 +205,50 @@ public final class AudioSession {
         }
     }
 
-    public void end() {
-        if (state != State.ENDED) {
+    /**
+     * end_of_stream. Refused while audio is being refused (see {@link FrameAdmission}): answers the
+     * position the client must continue from first; null when the session is ending.
+     */
+    public FrameAdmission.Position end() {
+        if (closing()) {
+            return null;
+        }
+        FrameAdmission.Position gap = admission.closeUnlessRefusing();
+        if (gap == null) {
+            ending = true;
+            enqueue(new Work.End());
+        }
+        return gap;
+    }
+
+    /** The resume window closed without end_of_stream: end it as end_of_stream would (open speech included), no client. */
+    void abandon() {
+        if (!closing()) {
+            ending = true;
+            admission.close();
             enqueue(new Work.End());
         }
     }
 
-    /** Ends the session without a client (resume window over, or shutdown). */
+    /** Shutdown of the process: stop at once (what could be stored was stored by the drain). */
     void expire() {
-        state = State.ENDED;
+        ended = true;
+        admission.close();
         completeInbox();
     }
 
-    /** The resume window closed without end_of_stream: end it, and still analyse and store what was said. */
-    void abandon() {
-        expire();
-        recognitionsDrained().thenCompose(ignored -> archive.finish(id, settings.language(), transcript()));
+    /**
+     * The server is going away: open speech is closed and transcribed, and a checkpoint covering
+     * everything taken is stored, so another replica continues exactly here. Completes then.
+     */
+    CompletionStage<Void> cut() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closing()) {
+            return recognitions.drained();
+        }
+        admission.close();
+        enqueue(new Work.Cut(done));
+        return done;
     }
 
     /**
@@ -229,10 +268,7 @@ public final class AudioSession {
         }
     }
 
-    /**
-     * The server is going down: the client is told to reconnect (to this or another replica) with
-     * its session_id, and its socket is closed with 1012; what was transcribed is already stored.
-     */
+    /** The client is told to reconnect (to this or another replica) with its session_id; its socket closes with 1012. */
     void shutdownNotice(long retryAfterMillis) {
         synchronized (deliveryLock) {
             SessionListener l = listener;
@@ -243,11 +279,6 @@ public final class AudioSession {
         }
     }
 
-    /** Completes once every utterance handed to recognition has been answered (and stored). */
-    CompletionStage<Void> settled() {
-        return recognitionsDrained();
-    }
-
     /** Tells the attached client it was idle too long and closes its socket. */
     void idleTimeout(long idleSeconds) {
         deliver(new SessionEvent.Error("idle_timeout", "no audio for " + idleSeconds
@@ -256,7 +287,7 @@ public final class AudioSession {
 
     private Uni<Void> process(Work work) {
         if (work instanceof Work.Audio a) {
-            return processAudio(a.bytes());
+            return processAudio(a.bytes(), a.chunkId());
         }
         if (work instanceof Work.Attach at) {
             synchronized (deliveryLock) {
@@ -269,39 +300,68 @@ public final class AudioSession {
             }
             return Uni.createFrom().voidItem();
         }
+        if (work instanceof Work.Cut c) {
+            return closeSpeech()
+                    .invoke(() -> recognitions.checkpoint(checkpointNow()))
+                    .chain(() -> Uni.createFrom().completionStage(recognitions.drained()))
+                    .invoke(() -> c.done().complete(null))
+                    .onFailure().invoke(c.done()::completeExceptionally)
+                    .onFailure().recoverWithNull()
+                    .replaceWithVoid();
+        }
         return finish(null);
     }
 
-    private Uni<Void> processAudio(byte[] bytes) {
-        if (state == State.ENDED) {
-            pendingBytes.addAndGet(-bytes.length);
+    private Uni<Void> processAudio(byte[] bytes, Long chunkId) {
+        if (ended) {
+            admission.processed(bytes.length);
             return Uni.createFrom().voidItem();
         }
         short[] pcm;
         try {
             pcm = decoder.decode(bytes);
         } catch (CorruptAudioException e) {
-            pendingBytes.addAndGet(-bytes.length);
+            admission.processed(bytes.length);
+            processedBytes += bytes.length;
             deliver(SessionEvent.Error.nonFatal("invalid_audio", e.getMessage() + "; the frame was dropped"));
             return Uni.createFrom().voidItem();
         }
-        updateDigest(pcm);
+        fingerprint.add(pcm);
         archive.audio(id, pcm);
+        processedBytes += bytes.length;
+        if (chunkId != null) {
+            processedChunkId = chunkId;
+        }
         int channels = settings.format().channels();
-        receivedFrames += pcm.length / channels;
         host.audioProcessed(pcm.length / (double) channels / settings.format().sampleRate());
         float[] resampled = resampler.process(Downmix.toMonoFloat(pcm, channels));
         return vadStage(vad.accept(resampled))
-                .onTermination().invoke(() -> pendingBytes.addAndGet(-bytes.length))
-                .onItem().transformToUni(ignored -> receivedFrames > maxFrames
+                .onTermination().invoke(() -> admission.processed(bytes.length))
+                .invoke(this::maybeCheckpoint)
+                .onItem().transformToUni(ignored -> fingerprint.samples() > maxFrames
                         ? finish(new SessionEvent.Error("session_too_long", "the session passed the "
                         + maxFrames / settings.format().sampleRate() + " s limit (lma.audio.max-session-duration)", true, 1008))
                         : Uni.createFrom().voidItem())
                 .onFailure().recoverWithUni(this::failed);
     }
 
+    /** At a pause (no speech open), every so often: the store learns how far the session's audio is accounted for. */
+    private void maybeCheckpoint() {
+        if (vad.idle() && decoder.pendingBytes() == 0 && fingerprint.samples() - lastCheckpointSamples >= checkpointEverySamples) {
+            lastCheckpointSamples = fingerprint.samples();
+            recognitions.checkpoint(checkpointNow());
+        }
+    }
+
+    private AudioCheckpoint checkpointNow() {
+        StreamFormat f = settings.format();
+        long held = decoder.pendingBytes();
+        return new AudioCheckpoint(f.sampleRate(), f.encoding().wireName(), f.channels(), fingerprint.samples(),
+                processedBytes - held, processedChunkId, fingerprint.sha256(), fingerprint.state());
+    }
+
     /** Waits for the VAD's answer, then hands its events on, back on the audio executor. */
-    private Uni<Void> vadStage(java.util.concurrent.CompletionStage<List<VadEvent>> stage) {
+    private Uni<Void> vadStage(CompletionStage<List<VadEvent>> stage) {
         return Uni.createFrom().completionStage(stage).emitOn(executor).onItem().invoke(this::handle).replaceWithVoid();
     }
 
@@ -310,16 +370,23 @@ public final class AudioSession {
         return finish(new SessionEvent.Error("internal_error", "audio processing failed: " + e.getMessage(), true, 1011));
     }
 
-    private Uni<Void> finish(SessionEvent.Error error) {
-        if (state == State.ENDED) {
-            return Uni.createFrom().voidItem();
-        }
+    /** Flushes the resampler and closes open speech as the end of the stream does. */
+    private Uni<Void> closeSpeech() {
         return vadStage(vad.accept(resampler.flush()))
                 .chain(() -> vadStage(vad.finish()))
                 .onFailure().invoke(e -> LOG.errorf(e, "session %s: flushing the VAD failed", id))
-                .onFailure().recoverWithNull()
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> finish(SessionEvent.Error error) {
+        if (ended) {
+            return Uni.createFrom().voidItem();
+        }
+        ending = true;
+        admission.close();
+        return closeSpeech()
                 // partial results of the last utterances go out before stream_ended
-                .chain(() -> Uni.createFrom().completionStage(recognitionsDrained())
+                .chain(() -> Uni.createFrom().completionStage(recognitions.drained())
                         .ifNoItem().after(RECOGNITION_DRAIN_TIMEOUT).recoverWithItem((Void) null)
                         .emitOn(executor))
                 // the analysis runs on its own executor; the document goes out before stream_ended
@@ -330,11 +397,11 @@ public final class AudioSession {
     }
 
     private void ended(SessionEvent.Error error) {
-        if (state == State.ENDED) {
+        if (ended) {
             return;
         }
-        state = State.ENDED;
-        deliver(new SessionEvent.Ended(id, seconds(), receivedFrames, sha256(), segments));
+        ended = true;
+        deliver(new SessionEvent.Ended(id, seconds(), fingerprint.samples(), fingerprint.sha256(), segments));
         if (error != null) {
             deliver(error);
         } else {
@@ -349,12 +416,15 @@ public final class AudioSession {
     }
 
     private void handle(List<VadEvent> events) {
+        double offset = offset16k / (double) SileroVad.SAMPLE_RATE;
         for (VadEvent e : events) {
             if (e instanceof VadEvent.SpeechStarted s) {
-                deliver(new SessionEvent.SpeechStarted(id, round(s.start())));
+                deliver(new SessionEvent.SpeechStarted(id, round(s.start() + offset)));
             } else if (e instanceof VadEvent.SpeechStopped s) {
                 segments++;
-                var u = s.utterance();
+                Utterance v = s.utterance();
+                Utterance u = offset16k == 0 ? v
+                        : new Utterance(v.segmentId(), v.startSample() + offset16k, v.endSample() + offset16k, v.samples());
                 deliver(new SessionEvent.SpeechStopped(id, u.segmentId(), round(u.startSeconds()), round(u.endSeconds())));
                 recognise(u);
             }
@@ -375,56 +445,38 @@ public final class AudioSession {
             }
             return;
         }
-        synchronized (asrLock) {
-            awaiting.add(u.segmentId());
-        }
-        stage.whenComplete((recognition, failure) -> recognised(u.segmentId(), recognition, failure));
+        recognitions.expect(u.segmentId());
+        stage.whenComplete((recognition, failure) -> recognitions.answered(u.segmentId(), recognition, failure));
     }
 
-    private void recognised(int segmentId, Recognition recognition, Throwable failure) {
-        synchronized (asrLock) {
-            Object outcome = recognition;
-            if (failure != null) {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                LOG.warnf("session %s: segment %d not transcribed: %s", id, segmentId, cause.toString());
-                outcome = SessionEvent.Error.nonFatal("asr_failed", "segment " + segmentId + " was not transcribed: " + cause.getMessage());
-            }
-            recognised.put(segmentId, outcome);
-            while (!awaiting.isEmpty() && recognised.containsKey(awaiting.peek())) {
-                Object next = recognised.remove(awaiting.poll());
-                if (next instanceof Recognition r) {
-                    transcript.add(r);
-                    archive.segment(id, r);
-                    deliver(new SessionEvent.PartialResult(id, r));
-                } else {
-                    deliver((SessionEvent) next);
-                }
-            }
-            if (awaiting.isEmpty() && drained != null) {
-                drained.complete(null);
-            }
+    /** How released recognitions reach the client and the store. */
+    private final class Release implements InOrderRecognitions.Release {
+        @Override
+        public void transcribed(Recognition r) {
+            archive.segment(id, r);
+            deliver(new SessionEvent.PartialResult(id, r));
+        }
+
+        @Override
+        public void failed(int segmentId, Throwable cause) {
+            LOG.warnf("session %s: segment %d not transcribed: %s", id, segmentId, cause.toString());
+            deliver(SessionEvent.Error.nonFatal("asr_failed", "segment " + segmentId + " was not transcribed: " + cause.getMessage()));
+        }
+
+        @Override
+        public void checkpoint(AudioCheckpoint checkpoint) {
+            archive.checkpoint(id, checkpoint);
         }
     }
 
-    /** Completes when every utterance handed to recognition so far has been answered. */
-    private CompletionStage<Void> recognitionsDrained() {
-        synchronized (asrLock) {
-            if (awaiting.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            // one future for every waiter (end of stream, a shutdown drain): a second call must not orphan the first
-            if (drained == null || drained.isDone()) {
-                drained = new CompletableFuture<>();
-            }
-            return drained;
-        }
+    /** Completes once every utterance handed to recognition has been answered (and stored). */
+    CompletionStage<Void> settled() {
+        return recognitions.drained();
     }
 
     /** The recognised utterances so far, in segment order. */
-    public java.util.List<Recognition> transcript() {
-        synchronized (asrLock) {
-            return java.util.List.copyOf(transcript);
-        }
+    public List<Recognition> transcript() {
+        return recognitions.transcript();
     }
 
     private void deliver(SessionEvent event) {
@@ -445,29 +497,11 @@ public final class AudioSession {
     private SessionEvent.Attached attachedEvent(boolean resumed) {
         StreamFormat f = settings.format();
         return new SessionEvent.Attached(id, f.sampleRate(), f.encoding().wireName(), f.channels(), settings.language(),
-                resumed, seconds(), receivedFrames, sha256());
+                resumed, seconds(), fingerprint.samples(), processedBytes, processedChunkId, fingerprint.sha256());
     }
 
     private double seconds() {
-        return round(receivedFrames / (double) settings.format().sampleRate());
-    }
-
-    private void updateDigest(short[] pcm) {
-        byte[] le = new byte[pcm.length * 2];
-        for (int i = 0; i < pcm.length; i++) {
-            le[2 * i] = (byte) pcm[i];
-            le[2 * i + 1] = (byte) (pcm[i] >> 8);
-        }
-        digest.update(le);
-    }
-
-    /** SHA-256 of every decoded sample so far (little-endian int16, interleaved): what the server holds. */
-    private String sha256() {
-        try {
-            return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
+        return round(fingerprint.samples() / (double) settings.format().sampleRate());
     }
 
     private static double round(double seconds) {

@@ -14,8 +14,13 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import io.localmodels.audio.AudioEncoding;
+import io.localmodels.audio.StreamFormat;
+
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,8 +91,13 @@ public class AudioSessions implements AudioSession.Host {
                 .description("Session pipelines waiting for an audio worker").register(meters);
     }
 
-    /** Starts a session, or resumes the one named by {@code settings.sessionId()}. */
-    public synchronized AudioSession open(StreamSettings settings, SessionListener listener) throws SessionOpenException {
+    /**
+     * Starts a session, or resumes the one named by {@code settings.sessionId()}: live here, or left
+     * unfinished by a process that stopped (continued from its stored checkpoint). An id whose
+     * session has ended, or whose resume window has closed, is refused: a stored session is never
+     * merged into. Reads the store: call it on a worker thread, never on an event loop.
+     */
+    public AudioSession open(StreamSettings settings, SessionListener listener) throws SessionOpenException {
         if (draining) {
             throw new SessionOpenException("busy", "the server is shutting down; connect again (another replica will take the session)",
                     true, 1013);
@@ -97,20 +107,84 @@ public class AudioSessions implements AudioSession.Host {
             throw new SessionOpenException("vad_unavailable", "the VAD model " + silero.modelId() + " is "
                     + (st == null ? "not configured" : st.label()) + "; see /q/health/ready", true, 1013);
         }
-        String id = settings.sessionId() == null ? UUID.randomUUID().toString() : settings.sessionId();
-        AudioSession existing = sessions.get(id);
-        if (existing != null && !existing.ended()) {
-            if (!existing.format().equals(settings.format())) {
-                throw new SessionOpenException("invalid_config", "session " + id + " was started as "
-                        + describe(existing) + "; a resume must use the same sample_rate, encoding and channels", false, 0);
-            }
-            existing.attach(listener, true);
-            LOG.infof("session %s resumed", id);
-            return existing;
+        if (settings.sessionId() == null) {
+            return create(UUID.randomUUID().toString(), settings, listener, new AudioSession.Start(1, null));
         }
+        String id = settings.sessionId();
+        AudioSession live = sessions.get(id);
+        if (live != null) {
+            return resume(live, settings, listener);
+        }
+        AudioSession.Start start = fromStore(id, settings);
+        synchronized (this) {
+            live = sessions.get(id);
+            if (live != null) {
+                return resume(live, settings, listener);
+            }
+            return create(id, settings, listener, start);
+        }
+    }
+
+    /** A session this process does not hold: new, or continued from where the store says it stood. */
+    private AudioSession.Start fromStore(String id, StreamSettings settings) throws SessionOpenException {
+        Optional<SessionStore.StoredSession> stored;
+        try {
+            stored = archive.stored(id);
+        } catch (RuntimeException e) {
+            LOG.errorf("session %s: could not read the session store: %s", id, e.getMessage());
+            throw new SessionOpenException("store_unavailable", "the session store cannot be read, so session " + id
+                    + " cannot be started or resumed safely; retry later", true, 1013);
+        }
+        if (stored.isEmpty()) {
+            return new AudioSession.Start(1, null);
+        }
+        SessionStore.StoredSession s = stored.get();
+        if (s.document() != null) {
+            throw ended(id);
+        }
+        Instant until = archive.resumableUntil(s);
+        if (until.isBefore(Instant.now())) {
+            throw new SessionOpenException("session_expired", "session " + id + " was not resumed within its resume window"
+                    + " (lma.session.resume-window, closed at " + until + ") and cannot continue; what it said is at GET /sessions/"
+                    + id + "; start a new session with another session_id", false, 0);
+        }
+        AudioCheckpoint cp = s.checkpoint();
+        if (cp != null && !format(cp).equals(settings.format())) {
+            throw new SessionOpenException("invalid_config", "session " + id + " was started as " + cp.encoding() + " "
+                    + cp.sampleRate() + " Hz " + cp.channels() + " ch; a resume must use the same sample_rate, encoding and channels",
+                    false, 0);
+        }
+        LOG.infof("session %s: continued from the store at %d samples, segment %d", id, cp == null ? 0 : cp.samples(),
+                SessionArchive.nextSegmentId(s));
+        return new AudioSession.Start(SessionArchive.nextSegmentId(s), cp);
+    }
+
+    private static StreamFormat format(AudioCheckpoint cp) {
+        return new StreamFormat(cp.sampleRate(), AudioEncoding.fromWire(cp.encoding()).orElseThrow(), cp.channels());
+    }
+
+    private static SessionOpenException ended(String id) {
+        return new SessionOpenException("session_ended", "session " + id + " has ended (end_of_stream); its final_result is at"
+                + " GET /sessions/" + id + "; start a new session with another session_id", false, 0);
+    }
+
+    private AudioSession resume(AudioSession existing, StreamSettings settings, SessionListener listener) throws SessionOpenException {
+        if (existing.closing()) {
+            throw ended(existing.id());
+        }
+        if (!existing.format().equals(settings.format())) {
+            throw new SessionOpenException("invalid_config", "session " + existing.id() + " was started as "
+                    + describe(existing) + "; a resume must use the same sample_rate, encoding and channels", false, 0);
+        }
+        existing.attach(listener, true);
+        LOG.infof("session %s resumed", existing.id());
+        return existing;
+    }
+
+    private AudioSession create(String id, StreamSettings settings, SessionListener listener, AudioSession.Start start) {
         AudioSession created = new AudioSession(id, new StreamSettings(id, settings.format(), settings.language(),
                 settings.vad()), silero, scorer, sink, archive, this, executor, audio.maxBufferedBytes(),
-                audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents(), archive.nextSegmentId(id));
+                audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents(), config.checkpointInterval(), start);
         sessions.put(id, created);
         created.attach(listener, false);
         return created;
@@ -168,9 +242,9 @@ public class AudioSessions implements AudioSession.Host {
                     if (now - s.lastAudioNanos() > idleNanos) {
                         s.idleTimeout(audio.idleTimeout().toSeconds());
                     }
-                } else if (s.detachedAtNanos() > 0 && now - s.detachedAtNanos() > resumeNanos) {
-                    LOG.infof("session %s: resume window over, ended", s.id());
-                    sessions.remove(s.id(), s);
+                } else if (s.detachedAtNanos() > 0 && now - s.detachedAtNanos() > resumeNanos && !s.closing()) {
+                    // stays listed until it has ended, so its id cannot be reused while it finishes
+                    LOG.infof("session %s: resume window over; closing its open speech, analysing and storing it", s.id());
                     s.abandon();
                 }
             } catch (RuntimeException e) {
@@ -188,8 +262,10 @@ public class AudioSessions implements AudioSession.Host {
     }
 
     /**
-     * Graceful shutdown: refuse new sessions, let each open session finish the audio it accepted and
-     * its pending recognitions (until {@code deadline}), then tell its client to reconnect and close.
+     * Graceful shutdown: refuse new sessions; each open session stops taking audio, closes its open
+     * speech and has it transcribed, and stores a checkpoint of everything it took (until
+     * {@code deadline}); then its client is told to reconnect (another replica continues from that
+     * checkpoint) and its socket closes.
      */
     public void drain(java.time.Instant deadline, long retryAfterMillis, Runnable beforeNotice) {
         draining = true;
@@ -197,7 +273,7 @@ public class AudioSessions implements AudioSession.Host {
         LOG.infof("draining %d audio sessions", open.size());
         List<java.util.concurrent.CompletableFuture<Void>> settled = new java.util.ArrayList<>();
         for (AudioSession s : open) {
-            settled.add(s.settled().toCompletableFuture());
+            settled.add(s.cut().toCompletableFuture());
         }
         try {
             long left = java.time.Duration.between(java.time.Instant.now(), deadline).toMillis();

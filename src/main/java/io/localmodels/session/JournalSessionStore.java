@@ -109,6 +109,16 @@ public final class JournalSessionStore implements SessionStore {
     }
 
     @Override
+    public void checkpoint(String id, AudioCheckpoint checkpoint, Instant when) {
+        Instant at = when.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        ObjectNode line = JSON.createObjectNode().put("type", "checkpoint").put("at", at.toEpochMilli());
+        line.set("checkpoint", JSON.valueToTree(checkpoint));
+        append(id, line);
+        index.compute(id, (k, m) -> m == null ? new Meta(null, at, at, null, 0)
+                : new Meta(m.language(), m.createdAt(), at, m.endedAt(), m.segments()));
+    }
+
+    @Override
     public void finished(String id, FinalDocument document, Instant when) {
         Instant at = when.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         ObjectNode line = JSON.createObjectNode().put("type", "final").put("at", at.toEpochMilli());
@@ -142,6 +152,7 @@ public final class JournalSessionStore implements SessionStore {
         Instant updated = null;
         Instant ended = null;
         FinalDocument document = null;
+        AudioCheckpoint checkpoint = null;
         TreeMap<Integer, TranscriptEntry> segments = new TreeMap<>();
         for (int i = 0; i < lines.size(); i++) {
             JsonNode n;
@@ -163,6 +174,7 @@ public final class JournalSessionStore implements SessionStore {
                         TranscriptEntry e = JSON.treeToValue(n.path("segment"), TranscriptEntry.class);
                         segments.putIfAbsent(e.segmentId(), e);
                     }
+                    case "checkpoint" -> checkpoint = JSON.treeToValue(n.path("checkpoint"), AudioCheckpoint.class);
                     case "final" -> {
                         document = JSON.treeToValue(n.path("document"), FinalDocument.class);
                         ended = at;
@@ -177,7 +189,7 @@ public final class JournalSessionStore implements SessionStore {
             return Optional.empty();
         }
         return Optional.of(new StoredSession(id, language != null ? language : document == null ? null : document.language(),
-                created, updated, ended, List.copyOf(segments.values()), document));
+                created, updated, ended, List.copyOf(segments.values()), document, checkpoint));
     }
 
     @Override

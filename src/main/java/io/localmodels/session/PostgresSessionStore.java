@@ -97,6 +97,25 @@ public final class PostgresSessionStore implements SessionStore {
     }
 
     @Override
+    public void checkpoint(String id, AudioCheckpoint checkpoint, Instant at) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(checkpoint);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        with(c -> {
+            ensure(c, id, null, at);
+            try (PreparedStatement s = c.prepareStatement("UPDATE lma_sessions SET audio_checkpoint = ?, updated_at = ? WHERE id = ?")) {
+                s.setString(1, json);
+                s.setTimestamp(2, ts(at));
+                s.setString(3, id);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public void finished(String id, FinalDocument document, Instant at) {
         String json;
         try {
@@ -119,7 +138,8 @@ public final class PostgresSessionStore implements SessionStore {
     @Override
     public Optional<StoredSession> find(String id) {
         return with(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT language, created_at, updated_at, ended_at, final_document FROM lma_sessions WHERE id = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT language, created_at, updated_at, ended_at, final_document, audio_checkpoint"
+                    + " FROM lma_sessions WHERE id = ?")) {
                 s.setString(1, id);
                 try (ResultSet r = s.executeQuery()) {
                     if (!r.next()) {
@@ -134,9 +154,18 @@ public final class PostgresSessionStore implements SessionStore {
                             throw new SQLException("stored final document of " + id + " is not readable", e);
                         }
                     }
+                    AudioCheckpoint checkpoint = null;
+                    String cp = r.getString(6);
+                    if (cp != null) {
+                        try {
+                            checkpoint = JSON.readValue(cp, AudioCheckpoint.class);
+                        } catch (JsonProcessingException e) {
+                            throw new SQLException("stored audio checkpoint of " + id + " is not readable", e);
+                        }
+                    }
                     String language = r.getString(1);
                     return Optional.of(new StoredSession(id, language != null ? language : doc == null ? null : doc.language(),
-                            instant(r.getTimestamp(2)), instant(r.getTimestamp(3)), instant(r.getTimestamp(4)), segments(c, id), doc));
+                            instant(r.getTimestamp(2)), instant(r.getTimestamp(3)), instant(r.getTimestamp(4)), segments(c, id), doc, checkpoint));
                 }
             }
         });

@@ -107,14 +107,33 @@ public class SessionArchive {
         });
     }
 
-    /** The segment number a new session with this id starts at: after what the store already holds (another pod, an earlier run). */
-    int nextSegmentId(String id) {
-        try {
-            return store.find(id).map(s -> s.segments().stream().mapToInt(TranscriptEntry::segmentId).max().orElse(0) + 1).orElse(1);
-        } catch (RuntimeException e) {
-            LOG.errorf("session %s: could not read the store: %s", id, e.getMessage());
-            return 1;
-        }
+    void checkpoint(String id, AudioCheckpoint checkpoint) {
+        Instant at = Instant.now();
+        writer.execute(() -> {
+            try {
+                store.checkpoint(id, checkpoint, at);
+            } catch (RuntimeException e) {
+                LOG.errorf("session %s: could not store its audio checkpoint: %s", id, e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * What the store holds of a session that this process does not hold (its own sessions' writes may
+     * still be queued). Blocking: never call it on an event loop.
+     */
+    Optional<SessionStore.StoredSession> stored(String id) {
+        return store.find(id);
+    }
+
+    /** The segment number a session continues at: after what the store already holds (another pod, an earlier run). */
+    static int nextSegmentId(SessionStore.StoredSession s) {
+        return s.segments().stream().mapToInt(TranscriptEntry::segmentId).max().orElse(0) + 1;
+    }
+
+    /** When a stored session that has not ended stops being resumable. */
+    Instant resumableUntil(SessionStore.StoredSession s) {
+        return s.updatedAt().plus(config.resumeWindow());
     }
 
     /**
@@ -157,8 +176,12 @@ public class SessionArchive {
     /** The stored document, or the transcript so far when the session has not ended (pending) or never will (incomplete). */
     public Optional<FinalDocument> document(String id, boolean live) {
         return store.find(id).map(s -> s.document() != null ? s.document()
-                : FinalDocument.partial(id, s.language(), s.segments(), live ? "pending" : "incomplete",
-                live ? "the session has not ended yet" : "the session never ended (no end_of_stream before its resume window closed)"));
+                : FinalDocument.partial(id, s.language(), s.segments(), live ? "pending" : "incomplete", live
+                        ? "the session has not ended yet"
+                        : resumableUntil(s).isAfter(Instant.now())
+                        ? "the session has not ended and no server holds it now; it can be resumed with its session_id until "
+                                + resumableUntil(s)
+                        : "the session never ended: it was not resumed before its resume window closed at " + resumableUntil(s)));
     }
 
     public SessionStore.Page list(Instant since, String cursor, int limit) {

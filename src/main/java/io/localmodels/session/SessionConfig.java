@@ -14,6 +14,13 @@ public interface SessionConfig {
     @WithDefault("120s")
     Duration resumeWindow();
 
+    /**
+     * How often (in audio time, at pauses in speech) a session stores where its audio is accounted for;
+     * after a crash a resumed session continues from its last checkpoint.
+     */
+    @WithDefault("5s")
+    Duration checkpointInterval();
+
     /** Undelivered events kept for a detached session, delivered when it resumes. */
     @WithDefault("1000")
     int maxUndeliveredEvents();

@@ -4,7 +4,8 @@ package io.localmodels.session;
 public sealed interface SessionEvent {
 
     record Attached(String sessionId, int sampleRate, String encoding, int channels, String language, boolean resumed,
-                    double receivedSeconds, long receivedSamples, String audioSha256) implements SessionEvent {
+                    double receivedSeconds, long receivedSamples, long receivedBytes, Long lastChunkId, String audioSha256)
+            implements SessionEvent {
     }
 
     record SpeechStarted(String sessionId, double start) implements SessionEvent {

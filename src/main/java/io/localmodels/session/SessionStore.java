@@ -16,6 +16,9 @@ public interface SessionStore extends AutoCloseable {
     /** Adds one transcribed segment (idempotent per segment id). */
     void segment(String id, TranscriptEntry segment, Instant at);
 
+    /** Where the session's audio is accounted for up to (replaces the previous checkpoint); see {@link AudioCheckpoint}. */
+    void checkpoint(String id, AudioCheckpoint checkpoint, Instant at);
+
     /** Stores the final document; the session counts as ended from then on. */
     void finished(String id, FinalDocument document, Instant at);
 
@@ -37,7 +40,7 @@ public interface SessionStore extends AutoCloseable {
     }
 
     record StoredSession(String id, String language, Instant createdAt, Instant updatedAt, Instant endedAt,
-                         List<TranscriptEntry> segments, FinalDocument document) {
+                         List<TranscriptEntry> segments, FinalDocument document, AudioCheckpoint checkpoint) {
     }
 
     record Summary(String id, String language, Instant createdAt, Instant updatedAt, Instant endedAt, int segments) {

@@ -46,6 +46,11 @@ public final class SpeechSegmenter {
         this.minSilenceAtMaxSpeech = (long) sampleRate * 98 / 1000;
     }
 
+    /** No speech open and none waiting for its end padding: a point where the stream can be cut. */
+    public boolean idle() {
+        return !triggered && pendingStart < 0;
+    }
+
     /** The earliest stream sample an event not yet emitted can start at (its audio must be kept). */
     public long earliestNeededSample() {
         long earliest = Math.max(0, index * window - pad - window);

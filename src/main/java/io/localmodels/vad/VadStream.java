@@ -54,6 +54,11 @@ public final class VadStream {
         return scorer.score(state, windows, complete).thenApply(probs -> segment(probs, false));
     }
 
+    /** No speech is open: everything said so far has produced its events. */
+    public boolean idle() {
+        return segmenter.idle();
+    }
+
     /** End of stream: the last partial window is zero-padded, as Silero does, and speech is closed. */
     public CompletionStage<List<VadEvent>> finish() {
         int count = partialFill > 0 ? 1 : 0;

@@ -30,6 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class AudioResumeTest {
 
+    /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
+    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
     @TestHTTPResource("/")
     URI base;
 
@@ -73,7 +76,7 @@ class AudioResumeTest {
         // The uninterrupted run is the yardstick.
         Map<Integer, JsonObject> uninterrupted;
         try (WsClient ws = WsClient.connect(vertx, base)) {
-            ws.json(config.copy().put("session_id", "resume-yardstick"));
+            ws.json(config.copy().put("session_id", ("resume-yardstick" + RUN)));
             ws.await("config_ack", 10);
             sendFrames(ws, pcm, 0, pcm.length);
             ws.json(new JsonObject().put("type", "end_of_stream"));
@@ -86,7 +89,7 @@ class AudioResumeTest {
         int cut = 16000 * 2 * 61 / 10 + 1;
         List<JsonObject> before;
         try (WsClient first = WsClient.connect(vertx, base)) {
-            first.json(config.copy().put("session_id", "resume-1"));
+            first.json(config.copy().put("session_id", ("resume-1" + RUN)));
             assertEquals(false, first.await("config_ack", 10).getBoolean("resumed"));
             sendFrames(first, pcm, 0, cut);
             first.await(m -> "speech_started".equals(m.getString("type")) && m.getDouble("start") > 5.0, 30,
@@ -96,7 +99,7 @@ class AudioResumeTest {
         }
 
         try (WsClient second = WsClient.connect(vertx, base)) {
-            second.json(config.copy().put("session_id", "resume-1"));
+            second.json(config.copy().put("session_id", ("resume-1" + RUN)));
             JsonObject ack = second.await("config_ack", 10);
             assertEquals(true, ack.getBoolean("resumed"));
             long held = ack.getLong("received_samples");
@@ -133,17 +136,17 @@ class AudioResumeTest {
         SharedFiles.require("models/silero-vad/silero_vad.onnx");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         try (WsClient first = WsClient.connect(vertx, base)) {
-            first.json(new JsonObject().put("type", "config").put("session_id", "resume-2").put("sample_rate", 16000));
+            first.json(new JsonObject().put("type", "config").put("session_id", ("resume-2" + RUN)).put("sample_rate", 16000));
             first.await("config_ack", 10);
             first.binary(new byte[3200]);
             first.drop();
         }
         try (WsClient second = WsClient.connect(vertx, base)) {
-            second.json(new JsonObject().put("type", "config").put("session_id", "resume-2").put("sample_rate", 48000));
+            second.json(new JsonObject().put("type", "config").put("session_id", ("resume-2" + RUN)).put("sample_rate", 48000));
             JsonObject err = second.await("error", 10);
             assertEquals("invalid_config", err.getString("code"));
             assertEquals(false, err.getBoolean("fatal"));
-            second.json(new JsonObject().put("type", "config").put("session_id", "resume-2").put("sample_rate", 16000));
+            second.json(new JsonObject().put("type", "config").put("session_id", ("resume-2" + RUN)).put("sample_rate", 16000));
             JsonObject ack = second.await("config_ack", 10);
             assertEquals(true, ack.getBoolean("resumed"));
             assertEquals(1600, ack.getLong("received_samples"));

@@ -29,6 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(PostgresStoreProfile.class)
 class PostgresStoreAppTest {
 
+    /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
+    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
     @TestHTTPResource("/")
     URI base;
 
@@ -55,14 +58,14 @@ class PostgresStoreAppTest {
         byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         try (WsClient ws = WsClient.connect(vertx, base)) {
-            ws.json(new JsonObject().put("type", "config").put("session_id", "pg-1").put("sample_rate", 16000));
+            ws.json(new JsonObject().put("type", "config").put("session_id", ("pg-1" + RUN)).put("sample_rate", 16000));
             ws.await("config_ack", 10);
             AudioResumeTest.sendFrames(ws, pcm, 0, pcm.length);
             ws.json(new JsonObject().put("type", "end_of_stream"));
             JsonObject fin = ws.await("final_result", 60);
             assertEquals("unavailable", fin.getJsonObject("analysis").getString("status"), fin.toString());
         }
-        given().get("/sessions/pg-1").then().statusCode(200).body("session_id", equalTo("pg-1"))
+        given().get("/sessions/pg-1").then().statusCode(200).body("session_id", equalTo(("pg-1" + RUN)))
                 .body("analysis.status", equalTo("unavailable"));
         try (Connection c = DriverManager.getConnection(PostgresStoreProfile.URL, PostgresStoreProfile.USER, PostgresStoreProfile.PASSWORD);
              ResultSet r = c.createStatement().executeQuery("SELECT final_document FROM " + PostgresStoreProfile.SCHEMA

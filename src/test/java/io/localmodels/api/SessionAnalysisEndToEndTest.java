@@ -31,6 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(AnalysisProfile.class)
 class SessionAnalysisEndToEndTest {
 
+    /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
+    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
     @TestHTTPResource("/")
     URI base;
 
@@ -114,7 +117,7 @@ class SessionAnalysisEndToEndTest {
         JsonObject yardstick = finalResult(stream("e2e-yard"));
         int cut = 16000 * 2 * 6;
         try (WsClient first = WsClient.connect(vertx, base)) {
-            first.json(config("e2e-2"));
+            first.json(config(("e2e-2" + RUN)));
             first.await("config_ack", 10);
             AudioResumeTest.sendFrames(first, pcm, 0, cut);
             first.await("partial_result", 30);
@@ -122,7 +125,7 @@ class SessionAnalysisEndToEndTest {
         }
         JsonObject fin;
         try (WsClient second = WsClient.connect(vertx, base)) {
-            second.json(config("e2e-2"));
+            second.json(config(("e2e-2" + RUN)));
             JsonObject ack = second.await("config_ack", 10);
             assertEquals(true, ack.getBoolean("resumed"));
             AudioResumeTest.sendFrames(second, pcm, (int) ack.getLong("received_samples").longValue() * 2, pcm.length);
@@ -130,7 +133,7 @@ class SessionAnalysisEndToEndTest {
             second.await("stream_ended", 60);
             fin = finalResult(second.received());
         }
-        yardstick.put("session_id", "e2e-2");
+        yardstick.put("session_id", ("e2e-2" + RUN));
         assertEquals(yardstick, fin);
     }
 

@@ -35,6 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(ShutdownDrillTest.Drill.class)
 class ShutdownDrillTest {
 
+    /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
+    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
     public static class Drill extends WhisperFixtureProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -63,8 +66,8 @@ class ShutdownDrillTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
         try (WsClient a = WsClient.connect(vertx, base); WsClient b = WsClient.connect(vertx, base)) {
-            a.json(new JsonObject().put("type", "config").put("session_id", "drill-1").put("sample_rate", 16000).put("language", "es"));
-            b.json(new JsonObject().put("type", "config").put("session_id", "drill-2").put("sample_rate", 16000).put("language", "es"));
+            a.json(new JsonObject().put("type", "config").put("session_id", ("drill-1" + RUN)).put("sample_rate", 16000).put("language", "es"));
+            b.json(new JsonObject().put("type", "config").put("session_id", ("drill-2" + RUN)).put("sample_rate", 16000).put("language", "es"));
             a.await("config_ack", 10);
             b.await("config_ack", 10);
             AudioResumeTest.sendFrames(a, pcm, 0, pcm.length);
@@ -82,7 +85,7 @@ class ShutdownDrillTest {
             given().get("/q/health/ready").then().statusCode(503)
                     .body("checks.find { it.name == 'draining' }.status", equalTo("DOWN"));
             try (WsClient late = WsClient.connect(vertx, base)) {
-                late.json(new JsonObject().put("type", "config").put("session_id", "drill-3").put("sample_rate", 16000));
+                late.json(new JsonObject().put("type", "config").put("session_id", ("drill-3" + RUN)).put("sample_rate", 16000));
                 assertEquals("busy", late.await("error", 10).getString("code"));
                 assertEquals(1013, late.awaitClose(10));
             }

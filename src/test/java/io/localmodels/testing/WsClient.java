@@ -1,25 +1,32 @@
 package io.localmodels.testing;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A WebSocket client for {@code /ws/audio} tests: sends text and binary, collects every server message. */
+/**
+ * A WebSocket client for {@code /ws/audio} tests on the JDK's own client (an independent
+ * implementation, and one that can cut a connection without a close handshake): sends text and
+ * binary, collects every server message.
+ */
 public final class WsClient implements AutoCloseable {
 
-    private final WebSocketClient client;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final WebSocket socket;
     private final BlockingQueue<JsonObject> inbox;
     private final List<JsonObject> all = new ArrayList<>();
@@ -33,32 +40,68 @@ public final class WsClient implements AutoCloseable {
 
     /** {@code base}'s query goes onto /ws/audio; {@code options} may carry headers. */
     public static WsClient connect(Vertx vertx, URI base, WebSocketConnectOptions options) throws Exception {
-        WebSocketClient client = vertx.createWebSocketClient();
-        WebSocketConnectOptions o = options.setHost(base.getHost()).setPort(base.getPort())
-                .setURI("/ws/audio" + (base.getRawQuery() != null ? "?" + base.getRawQuery() : ""));
-        // Handlers go on inside the connect callback, on the event loop that delivers frames, so a
-        // server that answers at once (busy, then close) cannot beat them.
+        URI uri = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws/audio"
+                + (base.getRawQuery() != null ? "?" + base.getRawQuery() : ""));
         BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
         CompletableFuture<Short> closed = new CompletableFuture<>();
-        WebSocket ws = client.connect(o).map(socket -> {
-            socket.textMessageHandler(t -> inbox.add(new JsonObject(t)));
-            socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
-            return socket;
-        }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        WsClient c = new WsClient(client, ws, inbox, closed);
-        return c;
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+        if (options.getHeaders() != null) {
+            for (Map.Entry<String, String> h : options.getHeaders()) {
+                builder.header(h.getKey(), h.getValue());
+            }
+        }
+        WebSocket ws = builder.buildAsync(uri, new Collector(inbox, closed)).get(10, TimeUnit.SECONDS);
+        return new WsClient(ws, inbox, closed);
     }
 
-    private WsClient(WebSocketClient client, WebSocket socket, BlockingQueue<JsonObject> inbox,
-                     CompletableFuture<Short> closed) {
-        this.client = client;
+    /** Joins text fragments and keeps asking for the next message; the close code ends it (1006 for a lost connection). */
+    private static final class Collector implements WebSocket.Listener {
+        private final BlockingQueue<JsonObject> inbox;
+        private final CompletableFuture<Short> closed;
+        private final StringBuilder text = new StringBuilder();
+
+        Collector(BlockingQueue<JsonObject> inbox, CompletableFuture<Short> closed) {
+            this.inbox = inbox;
+            this.closed = closed;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                inbox.add(new JsonObject(text.toString()));
+                text.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closed.complete((short) statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.complete((short) 1006);
+        }
+    }
+
+    private WsClient(WebSocket socket, BlockingQueue<JsonObject> inbox, CompletableFuture<Short> closed) {
         this.socket = socket;
         this.inbox = inbox;
         this.closed = closed;
     }
 
     public void text(String json) throws Exception {
-        socket.writeTextMessage(json).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        socket.sendText(json, true).get(10, TimeUnit.SECONDS);
     }
 
     public void json(JsonObject o) throws Exception {
@@ -66,7 +109,7 @@ public final class WsClient implements AutoCloseable {
     }
 
     public void binary(byte[] data) throws Exception {
-        socket.writeBinaryMessage(Buffer.buffer(data)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        socket.sendBinary(ByteBuffer.wrap(data), true).get(10, TimeUnit.SECONDS);
     }
 
     /** The next message of {@code type}, skipping (but keeping) others. */
@@ -116,16 +159,16 @@ public final class WsClient implements AutoCloseable {
         return closed.isDone();
     }
 
-    /** Drops the connection without a close handshake, as a phone losing its network would. */
+    /** Cuts the connection without a close handshake, as a phone losing its network would. */
     public void drop() {
-        socket.close((short) 4000, "drop");
+        socket.abort();
     }
 
     @Override
     public void close() {
-        if (!socket.isClosed()) {
-            socket.close();
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
-        client.close();
+        socket.abort();
     }
 }
