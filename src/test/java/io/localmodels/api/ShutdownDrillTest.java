@@ -38,11 +38,16 @@ class ShutdownDrillTest {
     /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
     static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
 
+    /** 7 s into jfk.wav: inside its third utterance. */
+    static final int CUT = 7 * 32000;
+
+    static final String DATA_DIR = "target/test-data-drill-" + ProcessHandle.current().pid();
+
     public static class Drill extends WhisperFixtureProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> m = new HashMap<>(super.getConfigOverrides());
-            m.put("lma.session.data-dir", "target/test-data-drill-" + ProcessHandle.current().pid());
+            m.put("lma.session.data-dir", DATA_DIR);
             m.put("lma.session.drain-timeout", "15s");
             return m;
         }
@@ -71,7 +76,7 @@ class ShutdownDrillTest {
             a.await("config_ack", 10);
             b.await("config_ack", 10);
             AudioResumeTest.sendFrames(a, pcm, 0, pcm.length);
-            AudioResumeTest.sendFrames(b, pcm, 0, pcm.length / 2);
+            AudioResumeTest.sendFrames(b, pcm, 0, CUT);
             a.await("partial_result", 30);
 
             shutdownStarted.fire(new ShutdownDelayInitiatedEvent());
@@ -96,7 +101,24 @@ class ShutdownDrillTest {
                 List<Integer> stored = given().get("/sessions/" + id).then().statusCode(200).extract().path("transcript.segment_id");
                 assertEquals(partials, stored.size(), id + ": every transcribed segment is in the store");
                 assertTrue(partials >= 1, id + " had speech transcribed before the drain");
+                assertEquals(got.stream().filter(m -> "speech_stopped".equals(m.getString("type"))).count(), partials,
+                        id + ": every utterance, the one open at the drain included, was closed and transcribed");
             }
+            // b was cut mid-sentence (jfk.wav's third utterance runs from 5.4 to 7.6 s): that utterance
+            // ends where its audio ended, and it is stored
+            double cutAt = CUT / 2 / 16000.0;
+            List<Float> ends = given().get("/sessions/drill-2" + RUN).then().statusCode(200).extract().path("transcript.end");
+            assertEquals(cutAt, ends.get(ends.size() - 1), 0.05, "the open utterance was closed at the cut: " + ends);
+            // the store knows where each session's audio stands, so another replica continues there
+            // (the drain flushed the store's writer before sending the reconnect notices)
+            var checkpointA = new io.localmodels.session.JournalSessionStore(java.nio.file.Path.of(DATA_DIR), false)
+                    .find("drill-1" + RUN).orElseThrow().checkpoint();
+            var checkpointB = new io.localmodels.session.JournalSessionStore(java.nio.file.Path.of(DATA_DIR), false)
+                    .find("drill-2" + RUN).orElseThrow().checkpoint();
+            assertEquals(pcm.length / 2, checkpointA.samples());
+            assertEquals(CUT / 2, checkpointB.samples());
+            assertEquals(CUT, checkpointB.bytes());
+            assertEquals(AudioResumeTest.sha256(pcm, CUT), checkpointB.sha256());
         }
     }
 }
