@@ -159,20 +159,16 @@ public class AudioSocket {
      * connection's messages one at a time, so audio sent right after a config waits for it.
      */
     @OnTextMessage
-    void text(Buffer raw, WebSocketConnection connection) {
-        Peer peer = accepting(connection, raw.length());
+    void text(String message, WebSocketConnection connection) {
+        Peer peer = accepting(connection, message.length());
         if (peer == null) {
             return;
         }
-        String message;
-        try {
-            message = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(raw.getBytes())).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            sendError(peer, "invalid_utf8", "a text message that is not UTF-8 (RFC 6455 requires it); the session can be resumed",
-                    true, 1007);
+        // Vert.x hands text over decoded, with bytes that were not UTF-8 replaced by U+FFFD; nothing in
+        // this protocol contains that character, so its presence is taken as the invalid text it stands for.
+        if (message.indexOf('\uFFFD') >= 0) {
+            sendError(peer, "invalid_utf8", "a text message that is not valid UTF-8 (RFC 6455 requires it; U+FFFD counts as"
+                    + " invalid here); the connection is closed and the session can be resumed", true, 1007);
             return;
         }
         AudioProtocol.ClientMessage msg;

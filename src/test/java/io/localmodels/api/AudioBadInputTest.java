@@ -88,13 +88,17 @@ class AudioBadInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello", "{\"type\": ", "[1,2]", "42"})
-    void nonJsonTextIsInvalidJson(String text) throws Exception {
+    @ValueSource(strings = {"hello", "{\"type\": ", "[1,2]", "42", "{\"type\":\"end_of_stream\"} x",
+            "{\"type\":\"audio_chunk\",\"data_b64\":\"AAAA\"}}}}garbage", "{\"type\":\"end_of_stream\",\"type\":\"config\"}",
+            "{\"type\":\"audio_chunk\",\"data_b64\":\"AAAA\",\"data_b64\":\"AAAAAAAA\"}"})
+    void textThatIsNotExactlyOneJsonObjectIsInvalidJson(String text) throws Exception {
         try (WsClient ws = WsClient.connect(vertx, base)) {
             ws.json(CONFIG);
             ws.await("config_ack", 10);
             ws.text(text);
-            assertError(ws.await("error", 10), "invalid_json");
+            JsonObject err = ws.await("error", 10);
+            assertError(err, "invalid_json");
+            assertFalse(err.getString("message").matches(".*(java\\.|Feature|LinkedHashMap|\\$).*"), err.encode());
             assertUsable(ws, 0);
         }
     }
@@ -152,11 +156,63 @@ class AudioBadInputTest {
             assertError(ws.await("error", 10), "invalid_config");
             ws.json(CONFIG.copy().put("sample_rate", "16000"));
             assertError(ws.await("error", 10), "invalid_config");
+            // explicit nulls, wire names in another case and languages Whisper does not know are refused, not guessed at
+            ws.json(CONFIG.copy().putNull("sample_rate"));
+            assertError(ws.await("error", 10), "invalid_config");
+            ws.json(CONFIG.copy().putNull("vad"));
+            assertError(ws.await("error", 10), "invalid_config");
+            ws.json(CONFIG.copy().put("encoding", "PCM16"));
+            assertError(ws.await("error", 10), "invalid_config");
+            ws.json(CONFIG.copy().put("language", "xx"));
+            assertError(ws.await("error", 10), "invalid_config");
             // A valid config after all that starts the session.
             ws.json(CONFIG.copy().put("channels", 2).put("vad", new JsonObject().put("min_silence_ms", 300)));
             assertEquals(2, ws.await("config_ack", 10).getInteger("channels"));
             ws.binary(new byte[400]);
             assertUsable(ws, 100);
+        }
+    }
+
+    @Test
+    void aRegionInTheLanguageIsDroppedToWhispersCode() throws Exception {
+        try (WsClient ws = WsClient.connect(vertx, base)) {
+            ws.json(CONFIG.copy().put("language", "es-ES"));
+            assertEquals("es", ws.await("config_ack", 10).getString("language"));
+            assertUsable(ws, 0);
+        }
+    }
+
+    @Test
+    void audioAfterEndOfStreamIsRefusedWithSessionEnded() throws Exception {
+        try (WsClient ws = WsClient.connect(vertx, base)) {
+            ws.json(CONFIG);
+            ws.await("config_ack", 10);
+            ws.binary(new byte[640]);
+            ws.json(END);
+            ws.binary(new byte[640]);
+            assertError(ws.await("error", 10), "session_ended");
+            assertEquals(320, ws.await("stream_ended", 30).getLong("received_samples"));
+        }
+    }
+
+    @Test
+    void textThatIsNotUtf8ClosesWith1007AndTheSessionStaysResumable() throws Exception {
+        String id = "utf8-" + java.util.UUID.randomUUID();
+        try (io.localmodels.testing.RawWebSocket raw = io.localmodels.testing.RawWebSocket.connect(base, "/ws/audio")) {
+            raw.text(CONFIG.copy().put("session_id", id).encode());
+            assertEquals("config_ack", new JsonObject(raw.read(10_000).text()).getString("type"));
+            raw.frame(io.localmodels.testing.RawWebSocket.BINARY, true, new byte[640]);
+            raw.frame(io.localmodels.testing.RawWebSocket.TEXT, true, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+            var frames = raw.readUntilClose(10_000);
+            assertTrue(frames.stream().anyMatch(f -> f.opcode() == 1 && f.text().contains("\"invalid_utf8\"")),
+                    io.localmodels.testing.RawWebSocket.describe(frames));
+            assertEquals(1007, frames.get(frames.size() - 1).closeCode());
+        }
+        try (WsClient ws = WsClient.connect(vertx, base)) {
+            ws.json(CONFIG.copy().put("session_id", id));
+            JsonObject ack = ws.await("config_ack", 10);
+            assertEquals(true, ack.getBoolean("resumed"));
+            assertEquals(320, ack.getLong("received_samples"));
         }
     }
 
