@@ -11,7 +11,6 @@ import io.localmodels.session.SessionEvent;
 import io.localmodels.session.StreamSettings;
 import io.localmodels.vad.VadParameters;
 
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
@@ -64,7 +63,7 @@ final class AudioProtocol {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ProtocolError("invalid_json", "text messages must be one JSON object: " + plain(e));
+            throw new ProtocolError("invalid_json", "text messages must be one JSON object: " + JsonErrors.describe(e));
         }
         if (node == null || !node.isObject()) {
             throw new ProtocolError("invalid_json", "text messages must be a JSON object");
@@ -81,20 +80,6 @@ final class AudioProtocol {
             default -> throw new ProtocolError("unknown_type", "unknown message type \"" + type.asText()
                     + "\"; expected config, audio_chunk, resume_audio or end_of_stream");
         };
-    }
-
-    /** Jackson's message without its source excerpt, feature names or Java types. */
-    private static String plain(JsonProcessingException e) {
-        String m = String.valueOf(e.getOriginalMessage());
-        if (m.startsWith("Duplicate field")) {
-            return m.replace("Duplicate field", "duplicate key");
-        }
-        if (m.contains("Trailing token")) {
-            return "text follows the JSON object";
-        }
-        int cut = m.indexOf(" (for ");
-        cut = cut < 0 ? m.indexOf("\n") : cut;
-        return (cut > 0 ? m.substring(0, cut) : m).replaceAll("\\s*\\(code \\d+\\)", "");
     }
 
     private static ClientMessage resumeAudio(JsonNode node) throws ProtocolError {
@@ -120,23 +105,10 @@ final class AudioProtocol {
             throw new ProtocolError("invalid_base64", "audio_chunk needs a \"data_b64\" string");
         }
         try {
-            return new ClientMessage.AudioChunk(chunkId, Base64.getMimeDecoder().decode(strictBase64(data.asText())));
+            return new ClientMessage.AudioChunk(chunkId, StrictBase64.decode(data.asText()));
         } catch (IllegalArgumentException e) {
             throw new ProtocolError("invalid_base64", "data_b64 is not valid base64: " + e.getMessage());
         }
-    }
-
-    /** The MIME decoder skips unknown characters; reject them instead of decoding garbage. */
-    private static String strictBase64(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-                    || c == '/' || c == '=' || c == '\r' || c == '\n';
-            if (!ok) {
-                throw new IllegalArgumentException("illegal character '" + c + "' at " + i);
-            }
-        }
-        return s;
     }
 
     static StreamSettings settings(JsonNode body, VadParameters defaults, String defaultLanguage) throws ProtocolError {

@@ -38,9 +38,9 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        String message = e instanceof MismatchedInputException
-                ? "request body does not have the expected JSON shape: " + e.getOriginalMessage()
-                : "request body is not valid JSON: " + e.getOriginalMessage();
+        String message = e instanceof com.fasterxml.jackson.databind.DatabindException
+                ? "request body does not have the expected JSON shape: " + JsonErrors.describe(e)
+                : "request body is not valid JSON: " + JsonErrors.describe(e);
         return error(400, "malformed_json", message).build();
     }
 
@@ -62,6 +62,16 @@ public class ErrorMappers {
             b.header("Allow", e.getResponse().getHeaderString("Allow"));
         }
         return b.build();
+    }
+
+    /** A body the multipart parser could not finish (cut off, no closing boundary): the client's fault. */
+    @ServerExceptionMapper
+    public Response io(java.io.IOException e) {
+        if (String.valueOf(e.getMessage()).contains("multipart")) {
+            return error(400, "invalid_multipart", "the multipart body is incomplete or malformed (" + e.getMessage()
+                    + "); send every part and the closing boundary").build();
+        }
+        return unexpected(e);
     }
 
     @ServerExceptionMapper

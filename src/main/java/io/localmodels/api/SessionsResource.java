@@ -48,10 +48,16 @@ public class SessionsResource {
 
     @GET
     @Operation(summary = "Sessions created since a time, oldest first, paged (limit, cursor)")
-    public ObjectNode list(@QueryParam("since") String since, @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
-        int n = limit == null ? 50 : limit;
+    public ObjectNode list(@QueryParam("since") String since, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        // taken as text: a JAX-RS Integer parameter that does not convert is a 404, not the 400 it is
+        int n;
+        try {
+            n = limit == null ? 50 : Integer.parseInt(limit.strip());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
         if (n < 1 || n > 500) {
-            throw new ApiException(400, "invalid_request", "limit must be 1..500");
+            throw new ApiException(400, "invalid_request", "limit must be an integer from 1 to 500 (got \"" + limit + "\")");
         }
         SessionStore.Page page;
         try {

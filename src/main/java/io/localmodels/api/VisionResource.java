@@ -24,7 +24,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +34,7 @@ import java.util.Set;
 public class VisionResource {
 
     private static final Set<String> LANGUAGES = Set.of("es", "en");
+    private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final VisionService vision;
     private final VisionConfig config;
@@ -68,7 +68,7 @@ public class VisionResource {
         } catch (IOException e) {
             throw new ApiException(400, "bad_request", "the uploaded file could not be read: " + e.getMessage());
         }
-        return analyse(new VisionRequest(blankToNull(sessionId), bytes, language(language), prompt, timestamp(timestamp)));
+        return analyse(new VisionRequest(sessionId(sessionId), bytes, language(language), prompt, timestamp(timestamp)));
     }
 
     @POST
@@ -81,9 +81,10 @@ public class VisionResource {
             throw new ApiException(400, "missing_image", "the body needs an \"image_b64\" string");
         }
         String b64 = body.imageB64();
-        if (b64.startsWith("data:")) {
+        // URL schemes are case-insensitive (RFC 3986), so DATA: is a data URL too
+        if (b64.regionMatches(true, 0, "data:", 0, 5)) {
             int comma = b64.indexOf(',');
-            if (comma < 0 || !b64.substring(0, comma).endsWith(";base64")) {
+            if (comma < 0 || !b64.substring(0, comma).toLowerCase(java.util.Locale.ROOT).endsWith(";base64")) {
                 throw new ApiException(400, "invalid_base64", "a data: URL must be data:image/...;base64,<data>");
             }
             b64 = b64.substring(comma + 1);
@@ -93,7 +94,7 @@ public class VisionResource {
         }
         byte[] bytes;
         try {
-            bytes = Base64.getMimeDecoder().decode(b64);
+            bytes = StrictBase64.decode(b64);
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "invalid_base64", "image_b64 is not valid base64: " + e.getMessage());
         }
@@ -101,7 +102,7 @@ public class VisionResource {
         if (body.metadata() != null && body.metadata().get("timestamp") instanceof Number n) {
             ts = n.longValue();
         }
-        return analyse(new VisionRequest(blankToNull(body.sessionId()), bytes, language(body.language()), body.prompt(), ts));
+        return analyse(new VisionRequest(sessionId(body.sessionId()), bytes, language(body.language()), body.prompt(), ts));
     }
 
     @GET
@@ -116,7 +117,7 @@ public class VisionResource {
     @Path("/sessions/{session_id}/frames")
     @Operation(summary = "The kept results of one session, oldest first")
     public List<VisionResult> sessionResults(@PathParam("session_id") String sessionId) {
-        return vision.sessionResults(sessionId);
+        return vision.sessionResults(sessionId(sessionId));
     }
 
     private Uni<VisionResult> analyse(VisionRequest request) {
@@ -172,7 +173,14 @@ public class VisionResource {
         }
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    /** Absent, or the same form as an audio session_id (it is echoed back and used as a key). */
+    private static String sessionId(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        if (!SESSION_ID.matcher(s).matches()) {
+            throw new ApiException(400, "invalid_session_id", "session_id must be 1-128 characters of A-Z a-z 0-9 . _ : -");
+        }
+        return s;
     }
 }

@@ -36,13 +36,14 @@ public final class WavFile {
         int bits = 0;
         int dataOffset = -1;
         int dataLength = 0;
-        int pos = 12;
+        // chunk positions in long: sizes near 2^32 must end the walk, not wrap around
+        long pos = 12;
         while (pos + 8 <= bytes.length) {
-            String id = ascii(bytes, pos);
-            long size = b.getInt(pos + 4) & 0xFFFFFFFFL;
-            int body = pos + 8;
+            String id = ascii(bytes, (int) pos);
+            long size = b.getInt((int) pos + 4) & 0xFFFFFFFFL;
+            int body = (int) pos + 8;
             if (id.equals("fmt ")) {
-                if (size < 16 || body + 16 > bytes.length) {
+                if (size < 16 || body + 16L > bytes.length) {
                     throw new UnsupportedAudioException("WAV fmt chunk is truncated");
                 }
                 format = b.getShort(body) & 0xFFFF;
@@ -58,7 +59,7 @@ public final class WavFile {
                 dataLength = (int) Math.min(size == 0 ? Long.MAX_VALUE : size, bytes.length - body);
                 break;
             }
-            pos = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1));
+            pos = body + size + (size & 1);
         }
         if (format < 0) {
             throw new UnsupportedAudioException("WAV file has no fmt chunk");
@@ -127,7 +128,7 @@ public final class WavFile {
     }
 
     private static String ascii(byte[] bytes, int at) {
-        return at + 4 <= bytes.length ? new String(bytes, at, 4, StandardCharsets.US_ASCII) : "";
+        return at >= 0 && at + 4L <= bytes.length ? new String(bytes, at, 4, StandardCharsets.US_ASCII) : "";
     }
 
     /** The upload is not audio this service can read. */
