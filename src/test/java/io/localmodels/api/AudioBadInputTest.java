@@ -282,6 +282,49 @@ class AudioBadInputTest {
     }
 
     @Test
+    void aConnectionTheNetworkDroppedIsNotLoggedAsAServerError() throws Exception {
+        java.util.List<java.util.logging.LogRecord> errors = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                    errors.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            for (int i = 0; i < 3; i++) {
+                try (io.localmodels.testing.RawWebSocket raw = io.localmodels.testing.RawWebSocket.connect(base, "/ws/audio")) {
+                    raw.text(CONFIG.encode());
+                    raw.read(10_000);
+                    raw.frame(io.localmodels.testing.RawWebSocket.BINARY, true, new byte[64_000]);
+                    raw.abort();
+                }
+                WsClient ws = WsClient.connect(vertx, base);
+                ws.json(CONFIG);
+                ws.await("config_ack", 10);
+                ws.binary(new byte[64_000]);
+                ws.drop();
+            }
+            Thread.sleep(1500);
+            assertTrue(errors.isEmpty(), () -> "ERROR log entries for dropped connections: " + errors.stream()
+                    .map(r -> r.getLoggerName() + ": " + r.getMessage()).toList());
+        } finally {
+            root.removeHandler(capture);
+        }
+    }
+
+    @Test
     void errorsAreCountedInMetrics() throws Exception {
         try (WsClient ws = WsClient.connect(vertx, base)) {
             ws.text("not json");
