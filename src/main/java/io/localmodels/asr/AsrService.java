@@ -83,6 +83,7 @@ public class AsrService {
                 batchTime.record(s.runNanos(), TimeUnit.NANOSECONDS);
                 queueWait.record(s.queuedNanos(), TimeUnit.NANOSECONDS);
             });
+            warmUp(e);
             state = State.READY;
             reason = null;
             LOG.infof("Whisper model %s (%s, %s decoder, %d mels) ready in %.1f s", dir, config.precision(),
@@ -91,6 +92,27 @@ public class AsrService {
             state = State.FAILED;
             reason = e.getMessage();
             LOG.errorf("speech recognition unavailable: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * One batch of two short noise windows (language detection included) before the model counts as
+     * ready: ONNX Runtime's first runs allocate and the decode loop is compiled, which a real first
+     * utterance would otherwise wait for.
+     */
+    private void warmUp(WhisperEngine e) {
+        long t0 = System.nanoTime();
+        try {
+            java.util.Random r = new java.util.Random(1);
+            float[] noise = new float[LogMelSpectrogram.SAMPLE_RATE];
+            for (int i = 0; i < noise.length; i++) {
+                noise[i] = (float) (r.nextGaussian() * 0.05);
+            }
+            AsrRequest one = new AsrRequest(noise, null, AsrRequest.Task.TRANSCRIBE, false, null, 0);
+            e.transcribe(List.of(one, one));
+            LOG.infof("Whisper warmed up in %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        } catch (Exception ex) {
+            LOG.warnf("Whisper warm-up failed (recognition still runs; the first utterances are slower): %s", ex.toString());
         }
     }
 
