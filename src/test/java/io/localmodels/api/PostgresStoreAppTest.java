@@ -31,6 +31,7 @@ class PostgresStoreAppTest {
 
     /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
     static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    static final String ID = "pg-1" + RUN;
 
     @TestHTTPResource("/")
     URI base;
@@ -58,22 +59,22 @@ class PostgresStoreAppTest {
         byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         try (WsClient ws = WsClient.connect(vertx, base)) {
-            ws.json(new JsonObject().put("type", "config").put("session_id", ("pg-1" + RUN)).put("sample_rate", 16000));
+            ws.json(new JsonObject().put("type", "config").put("session_id", ID).put("sample_rate", 16000));
             ws.await("config_ack", 10);
             AudioResumeTest.sendFrames(ws, pcm, 0, pcm.length);
             ws.json(new JsonObject().put("type", "end_of_stream"));
             JsonObject fin = ws.await("final_result", 60);
             assertEquals("unavailable", fin.getJsonObject("analysis").getString("status"), fin.toString());
         }
-        given().get("/sessions/pg-1").then().statusCode(200).body("session_id", equalTo(("pg-1" + RUN)))
+        given().get("/sessions/" + ID).then().statusCode(200).body("session_id", equalTo(ID))
                 .body("analysis.status", equalTo("unavailable"));
         try (Connection c = DriverManager.getConnection(PostgresStoreProfile.URL, PostgresStoreProfile.USER, PostgresStoreProfile.PASSWORD);
              ResultSet r = c.createStatement().executeQuery("SELECT final_document FROM " + PostgresStoreProfile.SCHEMA
-                     + ".lma_sessions WHERE id = 'pg-1'")) {
+                     + ".lma_sessions WHERE id = '" + ID + "'")) {
             assertTrue(r.next(), "the row is in PostgreSQL");
-            assertTrue(r.getString(1).contains("\"session_id\":\"pg-1\""));
+            assertTrue(r.getString(1).contains("\"session_id\":\"" + ID + "\""));
         }
-        given().delete("/sessions/pg-1").then().statusCode(204);
-        given().get("/sessions/pg-1").then().statusCode(404);
+        given().delete("/sessions/" + ID).then().statusCode(204);
+        given().get("/sessions/" + ID).then().statusCode(404);
     }
 }

@@ -130,4 +130,20 @@ abstract class SessionStoreContract {
         assertEquals(List.of(e), again.find("r-1").orElseThrow().segments());
         assertEquals(List.of("r-1", "r-2"), again.list(null, null, 10).items().stream().map(SessionStore.Summary::id).toList());
     }
+
+    @Test
+    void theLatestAudioCheckpointIsKeptRefreshesTheSessionAndSurvivesARestart() {
+        SessionStore s = store();
+        s.started("k-1", "es", T0);
+        assertNull(s.find("k-1").orElseThrow().checkpoint());
+        AudioCheckpoint first = new AudioCheckpoint(16000, "pcm16", 1, 80_000, 160_000, null, "aa", "c3RhdGUx");
+        AudioCheckpoint second = new AudioCheckpoint(16000, "pcm16", 1, 160_000, 320_000, 41L, "bb", "c3RhdGUy");
+        s.checkpoint("k-1", first, T0.plusSeconds(5));
+        s.checkpoint("k-1", second, T0.plusSeconds(10));
+        SessionStore.StoredSession got = s.find("k-1").orElseThrow();
+        assertEquals(second, got.checkpoint());
+        assertEquals(T0.plusSeconds(10), got.updatedAt(), "a checkpoint counts as a change (the resume window runs from it)");
+        s.close();
+        assertEquals(second, reopen().find("k-1").orElseThrow().checkpoint());
+    }
 }
