@@ -36,33 +36,6 @@ class HttpBadInputTest {
     @TestHTTPResource("/")
     URI base;
 
-    /** A WAV whose header claims a chunk of {@code size} bytes (as an unsigned 32-bit number). */
-    static byte[] wavWithChunk(String id, long size) {
-        ByteBuffer b = ByteBuffer.allocate(12 + 8 + 16 + 8 + 8 + 64).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(b.capacity() - 8).put("WAVE".getBytes(StandardCharsets.US_ASCII));
-        if (id.equals("fmt ")) {
-            b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt((int) size);
-        } else {
-            b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16);
-        }
-        b.putShort((short) 1).putShort((short) 1).putInt(16000).putInt(32000).putShort((short) 2).putShort((short) 16);
-        if (!id.equals("fmt ")) {
-            b.put(id.getBytes(StandardCharsets.US_ASCII)).putInt((int) size).putLong(0);
-        }
-        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(64);
-        return b.array();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"fmt :7FFFFFF0", "LIST:FFFFFFF0", "LIST:7FFFFFFF", "junk:FFFFFFFF"})
-    void wavChunkSizesNearTwoToThe31AreA400(String spec) {
-        String[] p = spec.split(":");
-        byte[] wav = wavWithChunk(p[0], Long.parseLong(p[1], 16));
-        given().multiPart("file", "a.wav", wav, "audio/wav").post("/v1/audio/transcriptions").then()
-                .statusCode(org.hamcrest.Matchers.oneOf(400, 503))
-                .body("error.code", not(equalTo("internal_error")));
-    }
-
     @Test
     void aMultipartBodyWithoutItsClosingBoundaryIsA400() throws Exception {
         String head = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n";

@@ -57,6 +57,32 @@ class TranscriptionEndpointTest {
         }
     }
 
+    /** A WAV whose header claims a chunk of {@code size} bytes (as an unsigned 32-bit number). */
+    static byte[] wavWithChunk(String id, long size) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + 8 + 16 + 8 + 8 + 64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(b.capacity() - 8).put("WAVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        if (id.equals("fmt ")) {
+            b.put("fmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) size);
+        } else {
+            b.put("fmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16);
+        }
+        b.putShort((short) 1).putShort((short) 1).putInt(16000).putInt(32000).putShort((short) 2).putShort((short) 16);
+        if (!id.equals("fmt ")) {
+            b.put(id.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) size).putLong(0);
+        }
+        b.put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(64);
+        return b.array();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"fmt :7FFFFFF0", "LIST:FFFFFFF0", "LIST:7FFFFFFF", "junk:FFFFFFFF"})
+    void wavChunkSizesNearTwoToThe31AreA400(String spec) {
+        String[] p = spec.split(":");
+        byte[] wav = wavWithChunk(p[0], Long.parseLong(p[1], 16));
+        given().multiPart("file", "a.wav", wav, "audio/wav").post("/v1/audio/transcriptions").then()
+                .statusCode(400).body("error.code", equalTo("invalid_audio"));
+    }
+
     @Test
     void jsonTextEqualsTheEngineOnTheSameAudio() throws Exception {
         Path jfk = SharedFiles.require("audio/jfk.wav");
