@@ -61,7 +61,8 @@ public class AudioSocket {
                        @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.websockets-next.server.max-message-size")
                        int maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
-        this.pending = new PendingSockets(config.maxPendingSockets(), config.maxPendingSocketsPerAddress());
+        this.pending = new PendingSockets(config.maxPendingSockets(), config.maxPendingSocketsPerAddress(),
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(1), System::nanoTime);
         this.keys = keys;
         this.limits = limits;
         this.sessions = sessions;
@@ -78,6 +79,8 @@ public class AudioSocket {
         volatile boolean admitted;
         volatile String keyName;
         volatile AudioSession session;
+        /** A config is being handled (it may read the store): the config deadline does not cut it off. */
+        volatile boolean configuring;
         volatile boolean closing;
         /** Outbound operations run one after another, so a close never overtakes the message before it. */
         private CompletableFuture<Void> outbound = CompletableFuture.completedFuture(null);
@@ -148,7 +151,8 @@ public class AudioSocket {
         }
         long deadlineMs = config.configTimeout().toMillis();
         vertx.setTimer(deadlineMs, t -> {
-            if (pending.remove(connection.id()) && !peer.closing && connection.isOpen()) {
+            pending.remove(connection.id());
+            if (peer.session == null && !peer.configuring && !peer.closing && connection.isOpen()) {
                 sendError(peer, "config_timeout", "no config within " + deadlineMs + " ms (lma.audio.config-timeout)", true, 1008);
             }
         });
@@ -226,6 +230,8 @@ public class AudioSocket {
         if (peer == null || peer.closing) {
             return null;
         }
+        // it has spoken: no longer a silent socket (until it has a session, the config deadline still holds)
+        pending.remove(connection.id());
         if (length > maxMessageBytes) {
             sendError(peer, "message_too_large", "a message of " + length + " bytes is over the WebSocket layer's " + maxMessageBytes
                     + " byte limit; the connection is closed and the session can be resumed", true, 1009);
@@ -322,18 +328,18 @@ public class AudioSocket {
             }
             peer.admitted = true;
         }
+        peer.configuring = true;
         try {
             peer.session = sessions.open(settings, peer);
-            pending.remove(peer.connection.id());
         } catch (SessionOpenException e) {
-            if (e.fatal()) {
-                pending.remove(peer.connection.id());
-            } else {
-                // a corrected config may follow; until then the socket holds no session slot
+            if (!e.fatal()) {
+                // a corrected config may follow (within the config deadline); until then no session slot is held
                 peer.admitted = false;
                 sessions.releaseSocket();
             }
             sendError(peer, e.code(), e.getMessage(), e.fatal(), e.closeCode());
+        } finally {
+            peer.configuring = false;
         }
     }
 

@@ -98,12 +98,7 @@ public final class PostgresSessionStore implements SessionStore {
 
     @Override
     public void checkpoint(String id, AudioCheckpoint checkpoint, Instant at) {
-        String json;
-        try {
-            json = JSON.writeValueAsString(checkpoint);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        String json = json(checkpoint);
         with(c -> {
             ensure(c, id, null, at);
             try (PreparedStatement s = c.prepareStatement("UPDATE lma_sessions SET audio_checkpoint = ?, updated_at = ? WHERE id = ?")) {
@@ -117,12 +112,7 @@ public final class PostgresSessionStore implements SessionStore {
 
     @Override
     public void finished(String id, FinalDocument document, Instant at) {
-        String json;
-        try {
-            json = JSON.writeValueAsString(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        String json = json(document);
         with(c -> {
             ensure(c, id, document.language(), at);
             try (PreparedStatement s = c.prepareStatement("UPDATE lma_sessions SET final_document = ?, ended_at = ?, updated_at = ? WHERE id = ?")) {
@@ -135,6 +125,25 @@ public final class PostgresSessionStore implements SessionStore {
         });
     }
 
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T fromJson(String json, Class<T> type, String what) throws SQLException {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("stored " + what + " is not readable", e);
+        }
+    }
+
     @Override
     public Optional<StoredSession> find(String id) {
         return with(c -> {
@@ -145,24 +154,8 @@ public final class PostgresSessionStore implements SessionStore {
                     if (!r.next()) {
                         return Optional.empty();
                     }
-                    FinalDocument doc = null;
-                    String json = r.getString(5);
-                    if (json != null) {
-                        try {
-                            doc = JSON.readValue(json, FinalDocument.class);
-                        } catch (JsonProcessingException e) {
-                            throw new SQLException("stored final document of " + id + " is not readable", e);
-                        }
-                    }
-                    AudioCheckpoint checkpoint = null;
-                    String cp = r.getString(6);
-                    if (cp != null) {
-                        try {
-                            checkpoint = JSON.readValue(cp, AudioCheckpoint.class);
-                        } catch (JsonProcessingException e) {
-                            throw new SQLException("stored audio checkpoint of " + id + " is not readable", e);
-                        }
-                    }
+                    FinalDocument doc = fromJson(r.getString(5), FinalDocument.class, "final document of " + id);
+                    AudioCheckpoint checkpoint = fromJson(r.getString(6), AudioCheckpoint.class, "audio checkpoint of " + id);
                     String language = r.getString(1);
                     return Optional.of(new StoredSession(id, language != null ? language : doc == null ? null : doc.language(),
                             instant(r.getTimestamp(2)), instant(r.getTimestamp(3)), instant(r.getTimestamp(4)), segments(c, id), doc, checkpoint));
