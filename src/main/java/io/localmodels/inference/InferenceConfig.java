@@ -35,6 +35,14 @@ public interface InferenceConfig {
     @WithDefault("1")
     int interOpThreads();
 
+    /**
+     * ONNX Runtime's CPU memory arena: faster allocation, but it grows to the largest batch seen and
+     * never shrinks (docs/benchmarks.md, soak: about 0.7 GB more resident memory under ASR load).
+     * false where memory is tight (Jetson, a pod memory limit).
+     */
+    @WithDefault("true")
+    boolean cpuArena();
+
     /** Per-model overrides, keyed by catalog id: {@code lma.inference.models."yolox-nano".intra-op-threads=2}. */
     Map<String, ModelTuning> models();
 
@@ -43,6 +51,8 @@ public interface InferenceConfig {
         Optional<ProviderMode> provider();
 
         Optional<Integer> intraOpThreads();
+
+        Optional<Boolean> cpuArena();
     }
 
     enum ProviderMode {

@@ -70,6 +70,11 @@ public class OnnxRuntime {
             // Idle spinning burns a core per session between calls; streaming workloads are bursty.
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            // ORT's CPU arena keeps its peak for the life of the session (never returned to the OS)
+            boolean arena = tuning != null && tuning.cpuArena().isPresent() ? tuning.cpuArena().get() : config.cpuArena();
+            if (!arena) {
+                options.setCPUArenaAllocator(false);
+            }
             if (provider == ExecutionProvider.CUDA) {
                 addCuda(options, config.cudaDevice());
             }

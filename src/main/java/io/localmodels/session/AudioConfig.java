@@ -36,11 +36,14 @@ public interface AudioConfig {
     @WithDefault("5s")
     Duration configTimeout();
 
-    /** Sockets waiting for their config, in all; at the cap the oldest waiting one is closed (config_timeout). */
+    /** Sockets that have sent nothing yet, in all; at the cap the oldest one is closed (config_timeout). */
     @WithDefault("256")
     int maxPendingSockets();
 
-    /** Sockets waiting for their config from one remote address; at the cap that address's oldest one is closed. */
+    /**
+     * Sockets from one remote address that have sent nothing yet; at the cap that address's oldest one
+     * is closed once it has been silent for a second (a burst of real clients behind one NAT is spared).
+     */
     @WithDefault("16")
     int maxPendingSocketsPerAddress();
 
