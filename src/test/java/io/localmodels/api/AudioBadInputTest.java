@@ -183,9 +183,10 @@ class AudioBadInputTest {
     }
 
     @Test
-    void audioAfterEndOfStreamIsRefusedWithSessionEnded() throws Exception {
+    void audioAfterEndOfStreamIsRefusedWithSessionEndedAndTheIdCannotBeUsedAgain() throws Exception {
+        String id = "ended-" + java.util.UUID.randomUUID();
         try (WsClient ws = WsClient.connect(vertx, base)) {
-            ws.json(CONFIG);
+            ws.json(CONFIG.copy().put("session_id", id));
             ws.await("config_ack", 10);
             ws.binary(new byte[640]);
             ws.json(END);
@@ -193,6 +194,14 @@ class AudioBadInputTest {
             assertError(ws.await("error", 10), "session_ended");
             assertEquals(320, ws.await("stream_ended", 30).getLong("received_samples"));
         }
+        String stored = given().get("/sessions/" + id).then().statusCode(200).extract().asString();
+        try (WsClient ws = WsClient.connect(vertx, base)) {
+            ws.json(CONFIG.copy().put("session_id", id));
+            assertError(ws.await("error", 10), "session_ended");
+            ws.binary(new byte[640]);
+            assertError(ws.await("error", 10), "no_config");
+        }
+        assertEquals(stored, given().get("/sessions/" + id).then().statusCode(200).extract().asString());
     }
 
     @Test
