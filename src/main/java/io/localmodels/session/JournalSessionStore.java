@@ -39,6 +39,8 @@ public final class JournalSessionStore implements SessionStore {
 
     private final Path dir;
     private final boolean fsync;
+    /** One lock per stripe of session ids: reading one session never waits for another's (fsync'd) appends. */
+    private final Object[] locks = new Object[64];
     private final Map<String, Meta> index = new ConcurrentHashMap<>();
 
     private record Meta(String language, Instant createdAt, Instant updatedAt, Instant endedAt, int segments) {
@@ -47,6 +49,9 @@ public final class JournalSessionStore implements SessionStore {
     public JournalSessionStore(Path dataDir, boolean fsync) {
         this.dir = dataDir.resolve("sessions");
         this.fsync = fsync;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
         try {
             Files.createDirectories(dir);
             try (Stream<Path> files = Files.list(dir)) {
@@ -73,7 +78,17 @@ public final class JournalSessionStore implements SessionStore {
         return f;
     }
 
-    private synchronized void append(String id, ObjectNode line) {
+    private Object lock(String id) {
+        return locks[Math.floorMod(id.hashCode(), locks.length)];
+    }
+
+    private void append(String id, ObjectNode line) {
+        synchronized (lock(id)) {
+            write(id, line);
+        }
+    }
+
+    private void write(String id, ObjectNode line) {
         byte[] bytes = (line.toString() + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(file(id), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -136,7 +151,13 @@ public final class JournalSessionStore implements SessionStore {
         return read(id);
     }
 
-    private synchronized Optional<StoredSession> read(String id) {
+    private Optional<StoredSession> read(String id) {
+        synchronized (lock(id)) {
+            return readLocked(id);
+        }
+    }
+
+    private Optional<StoredSession> readLocked(String id) {
         Path f = file(id);
         if (!Files.isRegularFile(f)) {
             return Optional.empty();
@@ -220,12 +241,14 @@ public final class JournalSessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized boolean delete(String id) {
-        boolean known = index.remove(id) != null;
-        try {
-            return Files.deleteIfExists(file(id)) || known;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the journal of session " + id, e);
+    public boolean delete(String id) {
+        synchronized (lock(id)) {
+            boolean known = index.remove(id) != null;
+            try {
+                return Files.deleteIfExists(file(id)) || known;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the journal of session " + id, e);
+            }
         }
     }
 
