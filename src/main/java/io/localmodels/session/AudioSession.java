@@ -15,7 +15,6 @@ import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -72,7 +71,6 @@ public final class AudioSession {
     private final SessionArchive archive;
     private final Host host;
     private final long maxFrames;
-    private final int maxUndelivered;
     private final long checkpointEverySamples;
     private final FrameAdmission admission;
     private final AudioFingerprint fingerprint;
@@ -81,14 +79,11 @@ public final class AudioSession {
     private final long offset16k;
     private final boolean restored;
     private final UnicastProcessor<Work> inbox = UnicastProcessor.create();
-    private final Object deliveryLock = new Object();
-    private final ArrayDeque<SessionEvent> outbox = new ArrayDeque<>();
+    private final Outbox outbox;
 
     private volatile boolean ended;
     private volatile boolean ending;
-    private volatile SessionListener listener;
     private volatile long lastAudioNanos = System.nanoTime();
-    private volatile long detachedAtNanos = -1;
     // pipeline-thread state
     private long processedBytes;
     private Long processedChunkId;
@@ -110,7 +105,7 @@ public final class AudioSession {
         this.archive = archive;
         this.host = host;
         this.maxFrames = maxSessionSeconds * f.sampleRate();
-        this.maxUndelivered = maxUndelivered;
+        this.outbox = new Outbox(maxUndelivered, host::undeliveredDropped);
         this.checkpointEverySamples = Math.max(1, checkpointEvery.toMillis() * f.sampleRate() / 1000);
         AudioCheckpoint from = start.checkpoint();
         this.restored = from != null;
@@ -150,7 +145,7 @@ public final class AudioSession {
     }
 
     public boolean attached() {
-        return listener != null;
+        return outbox.attached();
     }
 
     long lastAudioNanos() {
@@ -158,7 +153,7 @@ public final class AudioSession {
     }
 
     long detachedAtNanos() {
-        return detachedAtNanos;
+        return outbox.detachedAtNanos();
     }
 
     /** Takes a frame unless it is a re-send, the session has ended, or it would leave a hole (see {@link FrameAdmission}). */
@@ -178,16 +173,8 @@ public final class AudioSession {
 
     /** Attaches a transport; it gets {@link SessionEvent.Attached} once everything before it is processed. */
     void attach(SessionListener newListener, boolean resumed) {
-        synchronized (deliveryLock) {
-            SessionListener old = listener;
-            if (old != null && old != newListener) {
-                old.deliver(new SessionEvent.Error("session_taken_over",
-                        "session " + id + " was resumed on another connection", true, 1000));
-            }
-            // Until the Attach work runs, events still go to the outbox (in order).
-            listener = null;
-            detachedAtNanos = System.nanoTime();
-        }
+        // until the Attach work runs (after everything before it), events still go to the outbox, in order
+        outbox.handOver(newListener, id);
         if (resumed) {
             admission.reattached();
         }
@@ -197,12 +184,7 @@ public final class AudioSession {
 
     /** The transport went away; the session stays resumable. */
     void detach(SessionListener gone) {
-        synchronized (deliveryLock) {
-            if (listener == gone) {
-                listener = null;
-                detachedAtNanos = System.nanoTime();
-            }
-        }
+        outbox.detach(gone);
     }
 
     /**
@@ -270,13 +252,7 @@ public final class AudioSession {
 
     /** The client is told to reconnect (to this or another replica) with its session_id; its socket closes with 1012. */
     void shutdownNotice(long retryAfterMillis) {
-        synchronized (deliveryLock) {
-            SessionListener l = listener;
-            if (l != null) {
-                l.deliver(new SessionEvent.Reconnect(id, "the server is shutting down", retryAfterMillis));
-                l.close(1012, "server restart");
-            }
-        }
+        outbox.closeAttached(new SessionEvent.Reconnect(id, "the server is shutting down", retryAfterMillis), 1012, "server restart");
     }
 
     /** Tells the attached client it was idle too long and closes its socket. */
@@ -290,14 +266,7 @@ public final class AudioSession {
             return processAudio(a.bytes(), a.chunkId());
         }
         if (work instanceof Work.Attach at) {
-            synchronized (deliveryLock) {
-                listener = at.listener();
-                detachedAtNanos = -1;
-                at.listener().deliver(attachedEvent(at.resumed()));
-                while (!outbox.isEmpty()) {
-                    at.listener().deliver(outbox.poll());
-                }
-            }
+            outbox.attach(at.listener(), attachedEvent(at.resumed()));
             return Uni.createFrom().voidItem();
         }
         if (work instanceof Work.Cut c) {
@@ -405,11 +374,7 @@ public final class AudioSession {
         if (error != null) {
             deliver(error);
         } else {
-            synchronized (deliveryLock) {
-                if (listener != null) {
-                    listener.close(1000, "end of stream");
-                }
-            }
+            outbox.closeAttached(null, 1000, "end of stream");
         }
         completeInbox();
         host.ended(this);
@@ -480,18 +445,7 @@ public final class AudioSession {
     }
 
     private void deliver(SessionEvent event) {
-        synchronized (deliveryLock) {
-            SessionListener l = listener;
-            if (l != null) {
-                l.deliver(event);
-                return;
-            }
-            if (outbox.size() >= maxUndelivered) {
-                outbox.poll();
-                host.undeliveredDropped();
-            }
-            outbox.add(event);
-        }
+        outbox.deliver(event);
     }
 
     private SessionEvent.Attached attachedEvent(boolean resumed) {
