@@ -43,7 +43,13 @@ public final class JournalSessionStore implements SessionStore {
     private final Object[] locks = new Object[64];
     private final Map<String, Meta> index = new ConcurrentHashMap<>();
 
-    private record Meta(String language, Instant createdAt, Instant updatedAt, Instant endedAt, int segments) {
+    /** {@code segmentIds}: a segment stored twice (a retried write) is one segment. */
+    private record Meta(String language, Instant createdAt, Instant updatedAt, Instant endedAt, java.util.Set<Integer> segmentIds) {
+        Meta with(int segmentId, Instant at) {
+            java.util.Set<Integer> ids = new java.util.HashSet<>(segmentIds);
+            ids.add(segmentId);
+            return new Meta(language, createdAt, at, endedAt, java.util.Set.copyOf(ids));
+        }
     }
 
     public JournalSessionStore(Path dataDir, boolean fsync) {
@@ -67,7 +73,8 @@ public final class JournalSessionStore implements SessionStore {
     }
 
     private static Meta meta(StoredSession s) {
-        return new Meta(s.language(), s.createdAt(), s.updatedAt(), s.endedAt(), s.segments().size());
+        return new Meta(s.language(), s.createdAt(), s.updatedAt(), s.endedAt(),
+                s.segments().stream().map(TranscriptEntry::segmentId).collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 
     private Path file(String id) {
@@ -110,7 +117,7 @@ public final class JournalSessionStore implements SessionStore {
             return;
         }
         append(id, JSON.createObjectNode().put("type", "start").put("language", language).put("at", at.toEpochMilli()));
-        index.put(id, new Meta(language, at, at, null, 0));
+        index.put(id, new Meta(language, at, at, null, java.util.Set.of()));
     }
 
     @Override
@@ -119,8 +126,7 @@ public final class JournalSessionStore implements SessionStore {
         ObjectNode line = JSON.createObjectNode().put("type", "segment").put("at", at.toEpochMilli());
         line.set("segment", JSON.valueToTree(segment));
         append(id, line);
-        index.compute(id, (k, m) -> m == null ? new Meta(null, at, at, null, 1)
-                : new Meta(m.language(), m.createdAt(), at, m.endedAt(), m.segments() + 1));
+        index.compute(id, (k, m) -> (m == null ? new Meta(null, at, at, null, java.util.Set.of()) : m).with(segment.segmentId(), at));
     }
 
     @Override
@@ -129,8 +135,8 @@ public final class JournalSessionStore implements SessionStore {
         ObjectNode line = JSON.createObjectNode().put("type", "checkpoint").put("at", at.toEpochMilli());
         line.set("checkpoint", JSON.valueToTree(checkpoint));
         append(id, line);
-        index.compute(id, (k, m) -> m == null ? new Meta(null, at, at, null, 0)
-                : new Meta(m.language(), m.createdAt(), at, m.endedAt(), m.segments()));
+        index.compute(id, (k, m) -> m == null ? new Meta(null, at, at, null, java.util.Set.of())
+                : new Meta(m.language(), m.createdAt(), at, m.endedAt(), m.segmentIds()));
     }
 
     @Override
@@ -139,8 +145,9 @@ public final class JournalSessionStore implements SessionStore {
         ObjectNode line = JSON.createObjectNode().put("type", "final").put("at", at.toEpochMilli());
         line.set("document", JSON.valueToTree(document));
         append(id, line);
-        index.compute(id, (k, m) -> m == null ? new Meta(document.language(), at, at, at, document.transcript().size())
-                : new Meta(m.language(), m.createdAt(), at, at, m.segments()));
+        index.compute(id, (k, m) -> m == null ? new Meta(document.language(), at, at, at,
+                document.transcript().stream().map(TranscriptEntry::segmentId).collect(java.util.stream.Collectors.toUnmodifiableSet()))
+                : new Meta(m.language(), m.createdAt(), at, at, m.segmentIds()));
     }
 
     @Override
@@ -235,7 +242,7 @@ public final class JournalSessionStore implements SessionStore {
                 next = Cursor.of(last.createdAt(), last.id());
                 break;
             }
-            items.add(new Summary(e.getKey(), m.language(), m.createdAt(), m.updatedAt(), m.endedAt(), m.segments()));
+            items.add(new Summary(e.getKey(), m.language(), m.createdAt(), m.updatedAt(), m.endedAt(), m.segmentIds().size()));
         }
         return new Page(items, next);
     }

@@ -65,6 +65,12 @@ abstract class SessionStoreContract {
         SessionStore.StoredSession got = s.find("b-1").orElseThrow();
         assertEquals(T0, got.createdAt());
         assertEquals(List.of(e), got.segments());
+        assertEquals(1, s.list(null, null, 10).items().stream().filter(i -> i.id().equals("b-1")).findFirst().orElseThrow().segments(),
+                "the listing counts a repeated segment once too");
+        s.close();
+        SessionStore again = reopen();
+        assertEquals(List.of(e), again.find("b-1").orElseThrow().segments());
+        assertEquals(1, again.list(null, null, 10).items().stream().filter(i -> i.id().equals("b-1")).findFirst().orElseThrow().segments());
     }
 
     @Test
