@@ -363,8 +363,8 @@ public class AudioSocket {
                     : " (send resume_audio with received_bytes " + at.receivedBytes() + ", then the audio from there)"),
                     at.receivedBytes(), at.receivedSamples(), at.resumeChunkId()));
         } else if (d instanceof FrameAdmission.Decision.Ended) {
-            sendError(peer, "session_ended", "session " + s.id() + " has ended (end_of_stream was received); this audio was not"
-                    + " taken", false, 0);
+            sendError(peer, "session_ended", "session " + s.id() + " takes no more audio (end_of_stream was received, or the"
+                    + " server is shutting down and a reconnect message follows); this audio was not taken", false, 0);
         }
     }
 
