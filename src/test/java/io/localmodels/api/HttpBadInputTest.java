@@ -36,6 +36,16 @@ class HttpBadInputTest {
     @TestHTTPResource("/")
     URI base;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.idle-timeout")
+    Duration idleTimeout;
+
+    /** SocketFloodTest shows the mechanism with 2 s; what users get by default must bound a silent connection too. */
+    @Test
+    void byDefaultAConnectionThatSendsNothingIsClosedWithinMinutes() {
+        assertTrue(idleTimeout.compareTo(Duration.ofMinutes(5)) <= 0, "quarkus.http.idle-timeout is " + idleTimeout
+                + " (Quarkus' own default is 30 min): 1000 slowloris connections would be held that long");
+    }
+
     @Test
     void aMultipartBodyWithoutItsClosingBoundaryIsA400() throws Exception {
         String head = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n";
