@@ -94,9 +94,8 @@ public class AudioSocket {
                     });
         }
 
-        Peer(WebSocketConnection connection, boolean admitted) {
+        Peer(WebSocketConnection connection) {
             this.connection = connection;
-            this.admitted = admitted;
         }
 
         @Override
@@ -125,7 +124,7 @@ public class AudioSocket {
             }
             var who = keys.identify(presented);
             if (who.isEmpty()) {
-                Peer refused = new Peer(connection, false);
+                Peer refused = new Peer(connection);
                 peers.put(connection.id(), refused);
                 sendError(refused, "unauthorized", presented == null
                         ? "an API key is required: Authorization: Bearer <key> on the upgrade, or ?token=<key>"
@@ -135,12 +134,12 @@ public class AudioSocket {
             keyName = who.get();
         }
         if (!limits.tryOpenSession(keyName)) {
-            Peer refused = new Peer(connection, false);
+            Peer refused = new Peer(connection);
             peers.put(connection.id(), refused);
             sendError(refused, "rate_limited", "this key already holds its lma.auth.max-sessions-per-key audio sessions", true, 1008);
             return;
         }
-        Peer peer = new Peer(connection, false);
+        Peer peer = new Peer(connection);
         peer.keyName = keyName;
         peers.put(connection.id(), peer);
         String evicted = pending.admit(connection.id(), PendingSockets.host(connection.handshakeRequest().remoteAddress()));
@@ -194,10 +193,8 @@ public class AudioSocket {
             }
             FrameAdmission.Position gap = s.end();
             if (gap != null) {
-                countError("overloaded");
-                send(peer, AudioProtocol.positioned("overloaded", "end_of_stream was not taken: audio from byte " + gap.receivedBytes()
-                        + " on was refused, and a session never ends with a hole; continue from there, then send end_of_stream",
-                        gap.receivedBytes(), gap.receivedSamples(), gap.resumeChunkId()));
+                sendPositioned(peer, "overloaded", "end_of_stream was not taken: audio from byte " + gap.receivedBytes()
+                        + " on was refused, and a session never ends with a hole; continue from there, then send end_of_stream", gap);
             }
         } else if (msg instanceof AudioProtocol.ClientMessage.ResumeAudio r) {
             AudioSession s = peer.session;
@@ -207,10 +204,9 @@ public class AudioSocket {
             }
             FrameAdmission.Position at = s.resumeAudio(r.receivedBytes());
             if (at != null) {
-                countError("resume_mismatch");
-                send(peer, AudioProtocol.positioned("resume_mismatch", "resume_audio named byte " + r.receivedBytes()
+                sendPositioned(peer, "resume_mismatch", "resume_audio named byte " + r.receivedBytes()
                         + ", beyond the end of the session's audio at byte " + at.receivedBytes() + " (that would leave a hole); audio is"
-                        + " refused until resume_audio names that offset", at.receivedBytes(), at.receivedSamples(), at.resumeChunkId()));
+                        + " refused until resume_audio names that offset", at);
             }
         }
     }
@@ -356,12 +352,10 @@ public class AudioSocket {
         FrameAdmission.Decision d = s.offer(bytes, chunkId);
         if (d instanceof FrameAdmission.Decision.Refused r && r.tell()) {
             FrameAdmission.Position at = r.position();
-            countError("overloaded");
-            send(peer, AudioProtocol.positioned("overloaded", "the session's audio buffer (lma.audio.max-buffered-bytes=" + config.maxBufferedBytes()
+            sendPositioned(peer, "overloaded", "the session's audio buffer (lma.audio.max-buffered-bytes=" + config.maxBufferedBytes()
                     + ") is full: this audio and every audio message after it are refused until you continue from byte "
                     + at.receivedBytes() + (at.resumeChunkId() != null ? " (re-send chunk_id " + at.resumeChunkId() + " and on)"
-                    : " (send resume_audio with received_bytes " + at.receivedBytes() + ", then the audio from there)"),
-                    at.receivedBytes(), at.receivedSamples(), at.resumeChunkId()));
+                    : " (send resume_audio with received_bytes " + at.receivedBytes() + ", then the audio from there)"), at);
         } else if (d instanceof FrameAdmission.Decision.Ended) {
             sendError(peer, "session_ended", "session " + s.id() + " takes no more audio (end_of_stream was received, or the"
                     + " server is shutting down and a reconnect message follows); this audio was not taken", false, 0);
@@ -370,6 +364,12 @@ public class AudioSocket {
 
     private void send(Peer peer, String json) {
         peer.then(() -> peer.connection.sendText(json));
+    }
+
+    /** A non-fatal error that names where the session's audio ends (overloaded, resume_mismatch). */
+    private void sendPositioned(Peer peer, String code, String message, FrameAdmission.Position at) {
+        countError(code);
+        send(peer, AudioProtocol.positioned(code, message, at.receivedBytes(), at.receivedSamples(), at.resumeChunkId()));
     }
 
     private void countError(String code) {

@@ -27,8 +27,8 @@ final class JsonErrors {
             String expected = kind(m.getTargetType());
             return field.isEmpty() ? "the body must be " + expected : "field \"" + field + "\" must be " + expected;
         }
-        if (e instanceof DatabindException d && !(e instanceof MismatchedInputException)) {
-            String field = d instanceof JsonMappingException jm ? path(jm) : "";
+        if (e instanceof DatabindException) {
+            String field = e instanceof JsonMappingException jm ? path(jm) : "";
             return field.isEmpty() ? "the body has a value of the wrong kind" : "field \"" + field + "\" has a value of the wrong kind";
         }
         String m = String.valueOf(e.getOriginalMessage());

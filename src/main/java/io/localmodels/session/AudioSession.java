@@ -434,11 +434,6 @@ public final class AudioSession {
         }
     }
 
-    /** Completes once every utterance handed to recognition has been answered (and stored). */
-    CompletionStage<Void> settled() {
-        return recognitions.drained();
-    }
-
     /** The recognised utterances so far, in segment order. */
     public List<Recognition> transcript() {
         return recognitions.transcript();

@@ -129,14 +129,6 @@ public final class FrameAdmission {
         return new Position(acceptedBytes, acceptedSamples, gap == null ? null : gap.resumeChunkId());
     }
 
-    synchronized long acceptedBytes() {
-        return acceptedBytes;
-    }
-
-    synchronized Long lastChunkId() {
-        return lastChunkId;
-    }
-
     /** From now on nothing is taken (a drain, the end). */
     synchronized void close() {
         closed = true;

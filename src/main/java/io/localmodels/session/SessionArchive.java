@@ -86,34 +86,25 @@ public class SessionArchive {
     }
 
     void started(String id, String language) {
-        Instant at = Instant.now();
-        writer.execute(() -> {
-            try {
-                store.started(id, language, at);
-            } catch (RuntimeException e) {
-                LOG.errorf("session %s: could not record its start: %s", id, e.getMessage());
-            }
-        });
+        write(id, "record its start", at -> store.started(id, language, at));
     }
 
     void segment(String id, Recognition r) {
-        Instant at = Instant.now();
-        writer.execute(() -> {
-            try {
-                store.segment(id, TranscriptEntry.of(r), at);
-            } catch (RuntimeException e) {
-                LOG.errorf("session %s: could not store segment %d: %s", id, r.segmentId(), e.getMessage());
-            }
-        });
+        write(id, "store segment " + r.segmentId(), at -> store.segment(id, TranscriptEntry.of(r), at));
     }
 
     void checkpoint(String id, AudioCheckpoint checkpoint) {
+        write(id, "store its audio checkpoint", at -> store.checkpoint(id, checkpoint, at));
+    }
+
+    /** Queues one store write, stamped now; a failure is logged, never thrown at the session. */
+    private void write(String id, String what, java.util.function.Consumer<Instant> write) {
         Instant at = Instant.now();
         writer.execute(() -> {
             try {
-                store.checkpoint(id, checkpoint, at);
+                write.accept(at);
             } catch (RuntimeException e) {
-                LOG.errorf("session %s: could not store its audio checkpoint: %s", id, e.getMessage());
+                LOG.errorf("session %s: could not %s: %s", id, what, e.getMessage());
             }
         });
     }

@@ -111,10 +111,9 @@ class ShutdownDrillTest {
             assertEquals(cutAt, ends.get(ends.size() - 1), 0.05, "the open utterance was closed at the cut: " + ends);
             // the store knows where each session's audio stands, so another replica continues there
             // (the drain flushed the store's writer before sending the reconnect notices)
-            var checkpointA = new io.localmodels.session.JournalSessionStore(java.nio.file.Path.of(DATA_DIR), false)
-                    .find("drill-1" + RUN).orElseThrow().checkpoint();
-            var checkpointB = new io.localmodels.session.JournalSessionStore(java.nio.file.Path.of(DATA_DIR), false)
-                    .find("drill-2" + RUN).orElseThrow().checkpoint();
+            var journal = new io.localmodels.session.JournalSessionStore(java.nio.file.Path.of(DATA_DIR), false);
+            var checkpointA = journal.find("drill-1" + RUN).orElseThrow().checkpoint();
+            var checkpointB = journal.find("drill-2" + RUN).orElseThrow().checkpoint();
             assertEquals(pcm.length / 2, checkpointA.samples());
             assertEquals(CUT / 2, checkpointB.samples());
             assertEquals(CUT, checkpointB.bytes());
