@@ -63,10 +63,12 @@ class OutboxTest {
         o.attach(old, started(0));
         o.handOver(next, "s");
         o.deliver(started(1));
-        o.detach(old); // the old socket's close arrives late: it must not detach the newcomer
+        o.detach(old);
         o.attach(next, started(2));
+        o.detach(old); // the old socket's close arrives late: it must not detach the newcomer
+        o.deliver(started(3));
         assertEquals(List.of("start 0.0", "error session_taken_over"), old.got);
-        assertEquals(List.of("start 2.0", "start 1.0"), next.got);
+        assertEquals(List.of("start 2.0", "start 1.0", "start 3.0"), next.got);
         assertTrue(o.attached());
     }
 
