@@ -41,12 +41,13 @@ class PendingSocketsTest {
     @Test
     void aSocketThatSpokeNoLongerCountsAndCannotBeEvicted() {
         AtomicLong now = new AtomicLong();
-        PendingSockets p = new PendingSockets(100, 1, 0, now::get);
+        PendingSockets p = new PendingSockets(100, 2, 0, now::get);
         assertNull(p.admit("x", "h"));
         assertTrue(p.remove("x"));
         assertFalse(p.remove("x"));
         assertNull(p.admit("y", "h"));
-        assertEquals(1, p.size());
+        assertNull(p.admit("z", "h"), "x no longer counts against h's cap of 2");
+        assertEquals(2, p.size());
     }
 
     @Test
