@@ -9,7 +9,9 @@ never from the exported graphs, so the Java engine that runs the graphs is check
 What it writes under OUT_DIR:
   v2-merged/  80 mels, vocab 51865 (whisper tiny..large-v2 layout), onnx/encoder_model.onnx + onnx/decoder_model_merged.onnx
   v2-split/   the same weights as onnx/encoder_model.onnx + onnx/decoder_model.onnx + onnx/decoder_with_past_model.onnx
-  v3-merged/  128 mels, vocab 51866 (large-v3 / turbo layout: one more language, specials shifted by one)
+  v3-merged/  128 mels, vocab 51866 (large-v3 / turbo layout: one more language, specials shifted by one, <|nospeech|>)
+  v2-cachepos-merged/, v2-cachepos-split/, v2-fp16io/, v2-mingen/, en-merged/: the export variants users really have
+              (see VARIANTS: Optimum's cache_position input, float16 I/O, a minimal generation_config, English-only)
   each with config.json, generation_config.json, preprocessor_config.json and the tokenizer files.
   goldens.json  decode cases (see CASES below), mel/encoder goldens as .npy next to it.
 
@@ -49,6 +51,9 @@ FAMILIES = {
     # name: (mel bins, vocabulary, extra language token inserted at 50358 shifting every later special by one)
     "v2": dict(n_mels=80, vocab=51865, shift=0),
     "v3": dict(n_mels=128, vocab=51866, shift=1),
+    # English-only (tiny.en .. medium.en): no <|yue|>, and the BPE is one token shorter, so <|endoftext|> is 50256 and
+    # every special sits one lower than in v2; generation_config has no lang_to_id and says is_multilingual: false.
+    "en": dict(n_mels=80, vocab=51864, shift=-1),
 }
 
 
@@ -166,11 +171,12 @@ class TinyWhisper(nn.Module):
     def cross_kv(self, enc):
         return [(Attention.heads(b.cross_attn.k(enc)), Attention.heads(b.cross_attn.v(enc))) for b in self.dec_blocks]
 
-    def decode(self, ids, self_past, cross):
-        """ids [B, T]; self_past: per layer (k, v) [B, H, P, hd] or None; cross: per layer (k, v)."""
+    def decode(self, ids, self_past, cross, positions=None):
+        """ids [B, T]; self_past: per layer (k, v) [B, H, P, hd] or None; cross: per layer (k, v); positions: the
+        cache_position input of the exports that declare it (the query positions), else past length + 0..T-1."""
         offset = 0 if self_past is None else self_past[0][0].shape[2]
         t = ids.shape[1]
-        qpos = torch.arange(t) + offset
+        qpos = torch.arange(t) + offset if positions is None else positions
         x = self.tok(ids) + self.dec_pos[qpos]
         kpos = torch.arange(t + offset)
         mask = torch.where(kpos[None, :] > qpos[:, None], torch.tensor(float("-inf")), torch.tensor(0.0))
@@ -214,14 +220,19 @@ class DecoderExport(nn.Module):
 
 
 class DecoderWithPastExport(nn.Module):
-    def __init__(self, m):
+    def __init__(self, m, cache_position=False):
         super().__init__()
         self.m = m
+        self.cache_position = cache_position
 
     def forward(self, input_ids, *past):
+        # Optimum 1.21.3-1.24 with transformers >= 4.43 adds cache_position [decoder_sequence_length] after the past
+        # inputs; here it drives the positional embedding, so feeding it wrong changes the tokens.
+        positions = past[-1] if self.cache_position else None
+        past = past[:-1] if self.cache_position else past
         self_past = [(past[4 * i], past[4 * i + 1]) for i in range(DEC_LAYERS)]
         cross = [(past[4 * i + 2], past[4 * i + 3]) for i in range(DEC_LAYERS)]
-        logits, presents = self.m.decode(input_ids, self_past, cross)
+        logits, presents = self.m.decode(input_ids, self_past, cross, positions)
         out = [logits]
         for k, v in presents:
             out += [k, v]
@@ -241,7 +252,9 @@ def layer_major(prefix):
     return [f"{prefix}.{i}.{kind}.{kv}" for i in range(DEC_LAYERS) for kind in ("decoder", "encoder") for kv in ("key", "value")]
 
 
-def export(m, n_mels, onnx_dir):
+def export(m, n_mels, onnx_dir, cache_position=False, fp16_io=False):
+    """Encoder, decoder and decoder-with-past as Optimum names them. cache_position: the with-past graph declares the
+    int64 cache_position input; fp16_io: float16 inputs and outputs, as `optimum-cli export onnx --dtype fp16` writes."""
     os.makedirs(onnx_dir, exist_ok=True)
     hd = D_MODEL // HEADS
     torch.onnx.export(EncoderExport(m), (torch.zeros(1, n_mels, N_FRAMES),), f"{onnx_dir}/encoder_model.onnx",
@@ -269,8 +282,45 @@ def export(m, n_mels, onnx_dir):
         dyn[n] = {0: "batch_size", 2: "past_decoder_sequence_length" if ".decoder." in n else "encoder_sequence_length_out"}
     for n in past_names("present", ("decoder",)):
         dyn[n] = {0: "batch_size", 2: "past_decoder_sequence_length + 1"}
-    torch.onnx.export(DecoderWithPastExport(m), (torch.tensor([[4]]), *past), f"{onnx_dir}/decoder_with_past_model.onnx",
+    args = (torch.tensor([[4]]), *past)
+    if cache_position:
+        in_names.append("cache_position")
+        dyn["cache_position"] = {0: "decoder_sequence_length"}
+        args = args + (torch.tensor([3]),)
+    torch.onnx.export(DecoderWithPastExport(m, cache_position), args, f"{onnx_dir}/decoder_with_past_model.onnx",
                       input_names=in_names, output_names=out_names, dynamic_axes=dyn, opset_version=14)
+    if fp16_io:
+        for f in ("encoder_model", "decoder_model", "decoder_with_past_model"):
+            float16_io(f"{onnx_dir}/{f}.onnx")
+
+
+def float16_io(path):
+    """float32 inside, float16 at every float input and output (Cast nodes at the edges), as fp16 exports present
+    themselves to a caller."""
+    model = onnx.load(path)
+    g = model.graph
+    head, tail = [], []
+    for i in g.input:
+        if i.type.tensor_type.elem_type == TensorProto.FLOAT:
+            i.type.tensor_type.elem_type = TensorProto.FLOAT16
+            inner = i.name + "_as_fp32"
+            for n in g.node:
+                n.input[:] = [inner if x == i.name else x for x in n.input]
+            head.append(helper.make_node("Cast", [i.name], [inner], to=TensorProto.FLOAT, name=inner + "_cast"))
+    for o in g.output:
+        if o.type.tensor_type.elem_type == TensorProto.FLOAT:
+            o.type.tensor_type.elem_type = TensorProto.FLOAT16
+            inner = o.name + "_fp32"
+            for n in g.node:
+                n.output[:] = [inner if x == o.name else x for x in n.output]
+                n.input[:] = [inner if x == o.name else x for x in n.input]
+            tail.append(helper.make_node("Cast", [inner], [o.name], to=TensorProto.FLOAT16, name=inner + "_cast"))
+    nodes = head + list(g.node) + tail
+    del g.node[:]
+    g.node.extend(nodes)
+    del g.value_info[:]
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
 
 
 def rank_of(name):
@@ -307,35 +357,43 @@ def merge_decoders(onnx_dir):
         nodes = list(g.node)
         outputs = {o.name: helper.make_tensor_value_info(prefix + o.name, o.type.tensor_type.elem_type, rank_of(o.name))
                    for o in g.output}
+        dtype = outputs["logits"].type.tensor_type.elem_type
         for name in placeholders:
+            # Optimum's _unify_onnx_outputs: a zero-size constant shaped [0, heads, 1, head_dim]
             nodes.append(helper.make_node("Constant", [], [prefix + name],
-                                          value=helper.make_tensor(prefix + name + ".value", TensorProto.FLOAT, [1, HEADS, 0, D_MODEL // HEADS], [])))
-            outputs[name] = helper.make_tensor_value_info(prefix + name, TensorProto.FLOAT, rank_of(name))
+                                          value=helper.make_tensor(prefix + name + ".value", dtype, [0, HEADS, 1, D_MODEL // HEADS], [])))
+            outputs[name] = helper.make_tensor_value_info(prefix + name, dtype, rank_of(name))
         ordered = [outputs["logits"]] + [outputs[n] for n in layer_major("present")]
         return helper.make_graph(nodes, prefix + "graph", [], ordered)
 
     then_graph = branch(with_past, "with_past.", past_names("present", ("encoder",)))
     else_graph = branch(no_past, "no_past.", [])
-    outputs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, rank_of(n)) for n in ["logits"] + layer_major("present")]
+    dtype = no_past.graph.output[0].type.tensor_type.elem_type
+    outputs = [helper.make_tensor_value_info(n, dtype, rank_of(n)) for n in ["logits"] + layer_major("present")]
     if_node = helper.make_node("If", ["use_cache_branch"], [o.name for o in outputs], name="optimum::if",
                                then_branch=then_graph, else_branch=else_graph)
     inputs = [outer_inputs["input_ids"], outer_inputs["encoder_hidden_states"]]
     inputs += [outer_inputs[n] for n in layer_major("past_key_values")]
+    if "cache_position" in outer_inputs:
+        inputs.append(outer_inputs["cache_position"])
     inputs.append(helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]))
     graph = helper.make_graph([if_node], "merged_decoder", inputs, outputs, list(initializers.values()))
-    model = helper.make_model(graph, opset_imports=no_past.opset_import, producer_name="lma-fixtures")
+    model = helper.make_model(graph, opset_imports=no_past.opset_import, producer_name="optimum-onnx")
     model.ir_version = no_past.ir_version
     onnx.checker.check_model(model)
+    # Optimum's merge writes IR 9 (Debian's onnx 1.12 checker knows up to 8, hence the check before)
+    model.ir_version = 9
     onnx.save(model, f"{onnx_dir}/decoder_model_merged.onnx")
 
 
 # ---------------------------------------------------------------------------------------------------------------- ids
 
 class Specials:
-    def __init__(self, gen):
+    def __init__(self, gen, multilingual=True):
+        self.multilingual = multilingual
         self.eot = gen["eos_token_id"]
         self.sot = gen["decoder_start_token_id"]
-        self.langs = gen["lang_to_id"]
+        self.langs = gen["lang_to_id"] if multilingual else {}
         self.transcribe = gen["task_to_id"]["transcribe"]
         self.translate = gen["task_to_id"]["translate"]
         self.no_timestamps = gen["no_timestamps_token_id"]
@@ -348,31 +406,54 @@ class Specials:
         self.begin_suppress = gen["begin_suppress_tokens"]
 
 
+def shifted(gen, tok, up, new_tokens=(), drop_bpe=None):
+    """generation_config and tokenizer.json with every special id mapped through up()."""
+    gen = json.loads(json.dumps(gen))
+    gen["lang_to_id"] = {k: up(v) for k, v in gen["lang_to_id"].items()}
+    gen["task_to_id"] = {k: up(v) for k, v in gen["task_to_id"].items()}
+    for k in ("no_timestamps_token_id", "eos_token_id", "decoder_start_token_id", "bos_token_id", "pad_token_id"):
+        gen[k] = up(gen[k])
+    gen["suppress_tokens"] = [up(i) for i in gen["suppress_tokens"] if i != drop_bpe]
+    gen["begin_suppress_tokens"] = [up(i) for i in gen["begin_suppress_tokens"]]
+    gen["forced_decoder_ids"] = [[p, None if i is None else up(i)] for p, i in gen["forced_decoder_ids"]]
+    added = [dict(t, id=up(t["id"])) for t in tok["added_tokens"]]
+    for tid, content in new_tokens:
+        added.append({"id": tid, "content": content, "single_word": False, "lstrip": False, "rstrip": False,
+                      "normalized": False, "special": True})
+    tok["added_tokens"] = sorted(added, key=lambda t: t["id"])
+    vocab = tok["model"]["vocab"]
+    if drop_bpe is not None:
+        gone = [k for k, v in vocab.items() if v == drop_bpe][0]
+        del vocab[gone]
+        tok["model"]["merges"] = [m for m in tok["model"]["merges"]
+                                  if (m.replace(" ", "", 1) if isinstance(m, str) else "".join(m)) != gone]
+    tok["model"]["vocab"] = {k: up(v) for k, v in vocab.items()}
+    tok["post_processor"] = None
+    return gen, tok
+
+
 def family_configs(tokenizer_dir, fam, out_dir):
+    """Writes the side files of one family; returns (Specials, the full generation_config)."""
     gen = json.load(open(f"{tokenizer_dir}/generation_config.json"))
     tok = json.load(open(f"{tokenizer_dir}/tokenizer.json"))
     shift = FAMILIES[fam]["shift"]
-    if shift:
-        # large-v3: <|yue|> is inserted at 50358 and every later special moves up by one
-        def up(i):
-            return i + 1 if i >= 50358 else i
-        gen["lang_to_id"] = {k: up(v) for k, v in gen["lang_to_id"].items()}
-        gen["lang_to_id"]["<|yue|>"] = 50358
-        gen["task_to_id"] = {k: up(v) for k, v in gen["task_to_id"].items()}
-        gen["no_timestamps_token_id"] = up(gen["no_timestamps_token_id"])
-        gen["suppress_tokens"] = [up(i) for i in gen["suppress_tokens"]]
-        gen["forced_decoder_ids"] = [[p, None if i is None else up(i)] for p, i in gen["forced_decoder_ids"]]
-        added = []
+    if shift == 1:
+        # large-v3: <|yue|> is inserted at 50358 and every later special moves up by one; v3 tokenizers name
+        # <|nocaptions|> <|nospeech|>
+        gen, tok = shifted(gen, tok, lambda i: i + 1 if i >= 50358 else i, [(50358, "<|yue|>")])
         for t in tok["added_tokens"]:
-            t = dict(t)
-            t["id"] = up(t["id"])
-            added.append(t)
-        added.append({"id": 50358, "content": "<|yue|>", "single_word": False, "lstrip": False, "rstrip": False,
-                      "normalized": False, "special": True})
-        tok["added_tokens"] = sorted(added, key=lambda t: t["id"])
-        tok["post_processor"] = None
+            if t["content"] == "<|nocaptions|>":
+                t["content"] = "<|nospeech|>"
+    elif shift == -1:
+        gen, tok = shifted(gen, tok, lambda i: i - 1 if i > 50256 else i, drop_bpe=50256)
     os.makedirs(out_dir, exist_ok=True)
-    json.dump(gen, open(f"{out_dir}/generation_config.json", "w"), indent=1)
+    written = dict(gen)
+    if fam == "en":
+        # an English-only model's generation_config: no languages, no tasks
+        for k in ("lang_to_id", "task_to_id", "forced_decoder_ids"):
+            written.pop(k)
+        written["is_multilingual"] = False
+    json.dump(written, open(f"{out_dir}/generation_config.json", "w"), indent=1)
     json.dump(tok, open(f"{out_dir}/tokenizer.json", "w"), ensure_ascii=False)
     n_mels = FAMILIES[fam]["n_mels"]
     config = {"model_type": "whisper", "architectures": ["WhisperForConditionalGeneration"], "d_model": D_MODEL,
@@ -384,7 +465,26 @@ def family_configs(tokenizer_dir, fam, out_dir):
     pre = json.load(open(f"{tokenizer_dir}/preprocessor_config.json"))
     pre["feature_size"] = n_mels
     json.dump(pre, open(f"{out_dir}/preprocessor_config.json", "w"), indent=1)
-    return gen
+    return Specials(gen, multilingual=fam != "en"), gen
+
+
+def unknown_input_variant(out):
+    """v2-unknown-input/: the merged decoder declares an input no Whisper engine feeds (the engine must name it at load)."""
+    target = f"{out}/v2-unknown-input"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(f"{out}/v2-merged", target)
+    path = f"{target}/onnx/decoder_model_merged.onnx"
+    model = onnx.load(path)
+    model.graph.input.append(helper.make_tensor_value_info("decoder_position_bias", TensorProto.FLOAT, ["batch_size", 4]))
+    onnx.save(model, path)
+
+
+def minimal_generation_config(model_dir, gen):
+    """What many fine-tunes ship (GenerationConfig.from_model_config): no token ids beyond the suppress lists, no
+    languages, no tasks; eos / decoder start are in config.json, the rest in the tokenizer."""
+    json.dump({"_from_model_config": True, "begin_suppress_tokens": gen["begin_suppress_tokens"],
+               "suppress_tokens": gen["suppress_tokens"], "pad_token_id": gen["pad_token_id"],
+               "transformers_version": "4.27.0.dev0"}, open(f"{model_dir}/generation_config.json", "w"), indent=1)
 
 
 # ---------------------------------------------------------------------------------------------------------------- decoding
@@ -392,9 +492,44 @@ def family_configs(tokenizer_dir, fam, out_dir):
 NEG_INF = float("-inf")
 
 
-def detect_language(m, enc, sp):
-    logits, _ = m.decode(torch.tensor([[sp.sot]]), None, m.cross_kv(enc))
-    logits = logits[0, 0].clone()
+def recomputing(m, enc):
+    """The decoder as the reference runs it: the whole sequence every step, float32 throughout."""
+    cross = m.cross_kv(enc)
+    return lambda tokens: m.decode(torch.tensor([tokens]), None, cross)[0][0]
+
+
+def half(t):
+    return t.half().float()
+
+
+def fp16_io_decoders(m, mel):
+    """The two ways the engine runs a float16-I/O export, with float16 rounding exactly where the graphs' edges are:
+    features, encoder output, logits and every present.* leave a graph as float16; inside, float32. recompute: the
+    no-past graph on the whole sequence; cached: step 0 on the no-past graph, then the with-past graph fed the float16
+    presents (the encoder KV of step 0, the self-attention KV of the step before)."""
+    enc = half(m.encode(half(mel)))
+
+    def recompute(tokens):
+        return half(m.decode(torch.tensor([tokens]), None, m.cross_kv(enc))[0][0])
+
+    state = {}
+
+    def cached(tokens):
+        if not state:
+            cross = m.cross_kv(enc)
+            logits, presents = m.decode(torch.tensor([tokens]), None, cross)
+            state["cross"] = [(half(k), half(v)) for k, v in cross]
+        else:
+            logits, presents = m.decode(torch.tensor([tokens[state["n"]:]]), state["past"], state["cross"])
+        state["past"] = [(half(k), half(v)) for k, v in presents]
+        state["n"] = len(tokens)
+        return half(logits[0])  # rows of this step's new tokens; the last one is the next-token row
+
+    return recompute, cached
+
+
+def detect_language(decoder, sp):
+    logits = decoder([sp.sot])[0].clone()
     keep = torch.zeros_like(logits, dtype=torch.bool)
     ids = sorted(sp.langs.values())
     keep[ids] = True
@@ -403,9 +538,9 @@ def detect_language(m, enc, sp):
     return [k for k, v in sp.langs.items() if v == best][0][2:-2]
 
 
-def greedy(m, enc, sp, prefix, timestamps, sample_len, max_initial_ts_index=50):
-    """One sequence, full recompute every step; openai/whisper's SuppressBlank, SuppressTokens, ApplyTimestampRules."""
-    cross = m.cross_kv(enc)
+def greedy(decoder, sp, prefix, timestamps, sample_len, max_initial_ts_index=50):
+    """One sequence; decoder(tokens) answers logits [positions, vocab] whose last row predicts the next token (step 0
+    gets the whole prompt). openai/whisper's SuppressBlank, SuppressTokens, ApplyTimestampRules."""
     tokens = list(prefix)
     begin = len(prefix)
     sum_lp = 0.0
@@ -413,10 +548,10 @@ def greedy(m, enc, sp, prefix, timestamps, sample_len, max_initial_ts_index=50):
     stats = {"forced_timestamp": 0, "after_pair_text_only": 0, "after_single_ts_no_text": 0, "monotonic_cut": 0,
              "initial_ts_limit": 0, "eot": False, "max_tokens": False, "timestamps": 0}
     for step in range(sample_len):
-        logits, _ = m.decode(torch.tensor([tokens]), None, cross)
+        logits = decoder(tokens)
         if step == 0:
-            no_speech = float(logits[0, prefix.index(sp.sot)].softmax(-1)[sp.no_speech])
-        lg = logits[0, -1].clone()
+            no_speech = float(logits[prefix.index(sp.sot)].softmax(-1)[sp.no_speech])
+        lg = logits[-1].clone()
         if len(tokens) == begin:
             lg[sp.begin_suppress] = NEG_INF
         lg[sp.suppress] = NEG_INF
@@ -465,6 +600,9 @@ def greedy(m, enc, sp, prefix, timestamps, sample_len, max_initial_ts_index=50):
 
 
 def prefix_for(sp, language, task, timestamps):
+    if not sp.multilingual:
+        # openai/whisper: an English-only model's start sequence is <|startoftranscript|> alone
+        return [sp.sot] + ([] if timestamps else [sp.no_timestamps])
     p = [sp.sot, sp.langs[f"<|{language}|>"], sp.transcribe if task == "transcribe" else sp.translate]
     if not timestamps:
         p.append(sp.no_timestamps)
@@ -486,11 +624,25 @@ CASES = [
     ("jfk-es-timestamps-v3", "v3", "jfk", "es", "transcribe", True, 32, "128-mel / 51866 layout, shifted specials"),
     ("noise-detect-v3", "v3", "noise", None, "transcribe", False, 24, "language detection with 100 languages"),
     ("chirp-en-short", "v2", "chirp", "en", "transcribe", False, 3, "the max-token bound"),
+    ("jfk-english-only", "en", "jfk", "en", "transcribe", False, 24, "English-only start sequence (no language, no task)"),
+    ("jfk-english-only-timestamps", "en", "jfk", "en", "transcribe", True, 32, "English-only with the timestamp rules"),
 ]
 
-EOT_BIAS = {"v2": 5.0, "v3": 5.0}
+# Fixture folders: (folder, family, how it differs). Each is decoded against its family's cases with the same goldens.
+VARIANTS = [
+    ("v2-merged", "v2", "Optimum merged decoder"),
+    ("v2-split", "v2", "decoder_model + decoder_with_past_model"),
+    ("v2-cachepos-merged", "v2", "merged, with the cache_position input of Optimum 1.21.3-1.24 / transformers >= 4.43"),
+    ("v2-cachepos-split", "v2", "split, with cache_position on the with-past graph"),
+    ("v2-fp16io", "v2", "merged, float16 inputs and outputs (optimum-cli --dtype fp16)"),
+    ("v2-mingen", "v2", "merged, a minimal generation_config.json (ids from config.json and the tokenizer)"),
+    ("v3-merged", "v3", "large-v3 layout"),
+    ("en-merged", "en", "English-only layout"),
+]
+
+EOT_BIAS = {"v2": 5.0, "v3": 5.0, "en": 5.0}
 NO_SPEECH_BIAS = 15.0  # <|nospeech|> is never sampled (suppressed); the bias only moves no_speech_prob off zero
-TS_BIAS = {"v2": 2.0, "v3": 2.0}
+TS_BIAS = {"v2": 2.0, "v3": 2.0, "en": 2.0}
 
 
 def compression_ratio(text):
@@ -527,29 +679,38 @@ def main():
 
     models = {}
     specials = {}
+    generation = {}
     for fam, spec in FAMILIES.items():
-        gen = family_configs(args.tokenizer, fam, f"{out}/{fam}-merged")
-        sp = Specials(gen)
-        specials[fam] = sp
+        sp, gen = family_configs(args.tokenizer, fam, f"{out}/{fam}-side")
+        specials[fam], generation[fam] = sp, gen
         bias = torch.zeros(spec["vocab"])
         bias[sp.eot] = EOT_BIAS[fam]
         bias[sp.ts_begin:] = TS_BIAS[fam]
         bias[sp.no_speech] = NO_SPEECH_BIAS
-        torch.manual_seed({"v2": 2, "v3": 3}[fam])
-        m = TinyWhisper(spec["n_mels"], spec["vocab"], bias).eval()
-        models[fam] = m
-        with torch.no_grad():
-            export(m, spec["n_mels"], f"{out}/{fam}-merged/onnx")
-            merge_decoders(f"{out}/{fam}-merged/onnx")
+        torch.manual_seed({"v2": 2, "v3": 3, "en": 5}[fam])
+        models[fam] = TinyWhisper(spec["n_mels"], spec["vocab"], bias).eval()
         for f in ("vocab.json", "merges.txt", "special_tokens_map.json", "tokenizer_config.json", "added_tokens.json",
                   "normalizer.json"):
-            shutil.copy(f"{args.tokenizer}/{f}", f"{out}/{fam}-merged/{f}")
-        if fam == "v2":
-            split = f"{out}/v2-split"
-            shutil.copytree(f"{out}/v2-merged", split, dirs_exist_ok=True)
-            os.remove(f"{split}/onnx/decoder_model_merged.onnx")
-        os.remove(f"{out}/{fam}-merged/onnx/decoder_model.onnx")
-        os.remove(f"{out}/{fam}-merged/onnx/decoder_with_past_model.onnx")
+            shutil.copy(f"{args.tokenizer}/{f}", f"{out}/{fam}-side/{f}")
+
+    for folder, fam, _ in VARIANTS:
+        target = f"{out}/{folder}"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(f"{out}/{fam}-side", target)
+        with torch.no_grad():
+            export(models[fam], FAMILIES[fam]["n_mels"], f"{target}/onnx", cache_position="cachepos" in folder,
+                   fp16_io="fp16io" in folder)
+        if "split" in folder:
+            continue
+        merge_decoders(f"{target}/onnx")
+        os.remove(f"{target}/onnx/decoder_model.onnx")
+        os.remove(f"{target}/onnx/decoder_with_past_model.onnx")
+        if folder == "v2-mingen":
+            minimal_generation_config(target, generation[fam])
+    unknown_input_variant(out)
+    for fam in FAMILIES:
+        shutil.rmtree(f"{out}/{fam}-side")
+    goldens["variants"] = [{"folder": f, "family": fam, "what": what} for f, fam, what in VARIANTS]
 
     with torch.no_grad():
         enc = models["v2"].encode(torch.from_numpy(np.load(f"{out}/mel_jfk_80.npy"))[None])
@@ -560,9 +721,20 @@ def main():
             m, sp = models[fam], specials[fam]
             mel = torch.from_numpy(np.load(f"{out}/mel_{sig}_{FAMILIES[fam]['n_mels']}.npy"))[None]
             e = m.encode(mel)
-            detected = detect_language(m, e, sp) if lang is None else None
+            detected = detect_language(recomputing(m, e), sp) if lang is None else None
             prefix = prefix_for(sp, lang or detected, task, ts)
-            tokens, sum_lp, no_speech, stats = greedy(m, e, sp, prefix, ts, max_new)
+            tokens, sum_lp, no_speech, stats = greedy(recomputing(m, e), sp, prefix, ts, max_new)
+            if fam == "v2":
+                # the float16-I/O export has goldens of its own: rounding at the graph edges changes tokens
+                variant = {}
+                for mode in ("recompute", "cached"):
+                    d = dict(zip(("recompute", "cached"), fp16_io_decoders(m, mel)))[mode]
+                    det16 = detect_language(fp16_io_decoders(m, mel)[0], sp) if lang is None else None
+                    p16 = prefix_for(sp, lang or det16, task, ts)
+                    t16, lp16, ns16, _ = greedy(d, sp, p16, ts, max_new)
+                    variant[mode] = {"detected_language": det16, "tokens": t16, "avg_logprob": lp16 / (len(t16) + 1),
+                                     "no_speech_prob": ns16}
+                goldens.setdefault("fp16_io", {})[name] = variant
             for k, v in stats.items():
                 seen[k] = seen.get(k, 0) + (1 if v is True else (v if not isinstance(v, bool) else 0))
             goldens["cases"].append({
@@ -592,8 +764,7 @@ def bench_model(args):
     D_MODEL, HEADS, ENC_LAYERS, DEC_LAYERS = 384, 6, 4, 4
     torch.manual_seed(4)
     out = f"{args.out}/bench-tiny"
-    gen = family_configs(args.tokenizer, "v2", out)
-    sp = Specials(gen)
+    sp, _ = family_configs(args.tokenizer, "v2", out)
     bias = torch.zeros(FAMILIES["v2"]["vocab"])
     bias[sp.no_speech] = NO_SPEECH_BIAS
     m = TinyWhisper(80, FAMILIES["v2"]["vocab"], bias).eval()

@@ -99,6 +99,11 @@ public class TranscriptionResource {
         if (asr.state() != AsrService.State.READY) {
             throw new ApiException(503, "asr_unavailable", "speech recognition is unavailable: " + asr.reason(), Duration.ofSeconds(30));
         }
+        try {
+            asr.refuseUnsupported(lang, task);
+        } catch (io.localmodels.asr.LanguageUnsupportedException e) {
+            throw new ApiException(400, io.localmodels.asr.LanguageUnsupportedException.CODE, e.getMessage());
+        }
         if (lang != null && !asr.knowsLanguage(lang)) {
             throw new ApiException(400, "invalid_language", "language '" + language + "' is not one the Whisper model knows");
         }
@@ -151,6 +156,9 @@ public class TranscriptionResource {
         }
         if (e instanceof AsrUnavailableException) {
             return new ApiException(503, "asr_unavailable", e.getMessage(), Duration.ofSeconds(30));
+        }
+        if (e instanceof io.localmodels.asr.LanguageUnsupportedException) {
+            return new ApiException(400, io.localmodels.asr.LanguageUnsupportedException.CODE, e.getMessage());
         }
         if (e instanceof IllegalArgumentException) {
             return new ApiException(400, "invalid_request", e.getMessage());

@@ -173,6 +173,14 @@ public class AsrService {
                 || e.model().config().specials().language(language).isPresent();
     }
 
+    /** Throws {@link LanguageUnsupportedException} when the loaded model cannot serve this language or task. */
+    public void refuseUnsupported(String language, AsrRequest.Task task) {
+        WhisperEngine e = engine;
+        if (e != null) {
+            e.refuseUnsupported(language == null || language.equals("auto") ? null : language, task);
+        }
+    }
+
     public WhisperTokenizer tokenizer() {
         WhisperEngine e = engine;
         return e == null ? null : e.tokenizer();
@@ -185,6 +193,7 @@ public class AsrService {
             count("unavailable");
             throw new AsrUnavailableException("speech recognition is unavailable: " + reason);
         }
+        refuseUnsupported(request.language(), request.task());
         if (!knowsLanguage(request.language())) {
             throw new IllegalArgumentException("language '" + request.language() + "' is not one the Whisper model knows");
         }

@@ -29,6 +29,11 @@ public class SessionRecognizer implements UtteranceSink {
         }
         float[] samples = u.samples().length > LogMelSpectrogram.CHUNK_SAMPLES
                 ? Arrays.copyOf(u.samples(), LogMelSpectrogram.CHUNK_SAMPLES) : u.samples();
+        try {
+            asr.refuseUnsupported(language, AsrRequest.Task.TRANSCRIBE);
+        } catch (LanguageUnsupportedException e) {
+            throw new RecognitionRefused(LanguageUnsupportedException.CODE, e.getMessage());
+        }
         // a session language the model lacks falls back to detection rather than failing every utterance
         String lang = asr.knowsLanguage(language) ? language : null;
         AsrRequest request = new AsrRequest(samples, lang, AsrRequest.Task.TRANSCRIBE, config.streamingTimestamps(), null, u.startSeconds());

@@ -46,6 +46,21 @@ public final class WhisperEngine implements AutoCloseable {
         return new WhisperEngine(new WhisperOnnxModel(env, files, config, opener), tokenizer, options);
     }
 
+    /** Throws {@link LanguageUnsupportedException} for what an English-only model cannot do. */
+    public void refuseUnsupported(String language, AsrRequest.Task task) {
+        if (config.multilingual()) {
+            return;
+        }
+        if (task == AsrRequest.Task.TRANSLATE) {
+            throw new LanguageUnsupportedException("this Whisper model is English-only (a .en model): it cannot translate;"
+                    + " configure a multilingual model in lma.asr.model");
+        }
+        if (language != null && !language.equals("en")) {
+            throw new LanguageUnsupportedException("this Whisper model is English-only (a .en model) and would transcribe '"
+                    + language + "' speech as English; use language en, or configure a multilingual model in lma.asr.model");
+        }
+    }
+
     public WhisperOnnxModel model() {
         return model;
     }
@@ -64,6 +79,7 @@ public final class WhisperEngine implements AutoCloseable {
 
     public List<Transcription> transcribe(List<AsrRequest> requests, DecodingOptions opts) throws OrtException {
         for (AsrRequest r : requests) {
+            refuseUnsupported(r.language(), r.task());
             if (r.language() != null && config.multilingual() && sp.language(r.language()).isEmpty()) {
                 throw new IllegalArgumentException("language '" + r.language() + "' is not one this model knows");
             }

@@ -49,6 +49,9 @@ public final class WhisperOnnxModel implements AutoCloseable {
     private final OnnxJavaType featureType;
     private final OnnxJavaType pastType;
     private final boolean logitsAreFloat;
+    // Optimum 1.21.3-1.24 with transformers >= 4.43 declares cache_position on the with-past graph (so on the merged one)
+    private final boolean firstHasPositions;
+    private final boolean withPastHasPositions;
     private final LongAdder runNanos = new LongAdder();
     private final LongAdder runs = new LongAdder();
 
@@ -68,6 +71,11 @@ public final class WhisperOnnxModel implements AutoCloseable {
                 merged = false;
             }
             featureType = tensorType(encoder.session(), "input_features");
+            rejectUnknownInputs(encoder, Set.of("input_features"));
+            rejectUnknownInputs(first, DECODER_INPUTS);
+            rejectUnknownInputs(withPast, DECODER_INPUTS);
+            firstHasPositions = first.session().getInputNames().contains(CACHE_POSITION);
+            withPastHasPositions = withPast.session().getInputNames().contains(CACHE_POSITION);
             check(first.session(), List.of("input_ids", "encoder_hidden_states"), "logits");
             check(withPast.session(), List.of("input_ids", "past_key_values.0.decoder.key"), "present.0.decoder.key");
             if (merged) {
@@ -92,6 +100,20 @@ public final class WhisperOnnxModel implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    private static final String CACHE_POSITION = "cache_position";
+    private static final Set<String> DECODER_INPUTS = Set.of("input_ids", "encoder_hidden_states", "use_cache_branch", CACHE_POSITION);
+
+    /** An input the engine would not feed fails every run; say which at load instead. */
+    private static void rejectUnknownInputs(SessionHandle h, Set<String> known) throws OrtException {
+        for (String in : h.session().getInputNames()) {
+            if (!known.contains(in) && !in.startsWith("past_key_values.")) {
+                throw new OrtException(h.file().getFileName() + " needs the input '" + in + "', which this engine does not"
+                        + " know how to feed (it feeds " + new java.util.TreeSet<>(known) + " and past_key_values.*);"
+                        + " re-export with optimum-cli export onnx --task automatic-speech-recognition-with-past");
+            }
         }
     }
 
@@ -161,7 +183,8 @@ public final class WhisperOnnxModel implements AutoCloseable {
                 }
             }
             buf.rewind();
-            input = OnnxTensor.createTensor(env, buf, shape);
+            // the ShortBuffer overload without a type makes INT16; fp16 exports want FLOAT16
+            input = OnnxTensor.createTensor(env, buf, shape, OnnxJavaType.FLOAT16);
         } else {
             FloatBuffer buf = ByteBuffer.allocateDirect(batch * per * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
             for (float[] row : features) {
@@ -264,6 +287,9 @@ public final class WhisperOnnxModel implements AutoCloseable {
             Map<String, OnnxTensor> inputs = new HashMap<>();
             inputs.put("input_ids", ids);
             inputs.put("encoder_hidden_states", encoded.hidden);
+            if (firstHasPositions) {
+                inputs.put(CACHE_POSITION, positions(0, (int) ids.getInfo().getShape()[1]));
+            }
             if (merged) {
                 OnnxTensor empty = emptyPast();
                 for (String name : first.session().getInputNames()) {
@@ -298,6 +324,10 @@ public final class WhisperOnnxModel implements AutoCloseable {
                 }
                 if (withPast.session().getInputNames().contains("encoder_hidden_states")) {
                     inputs.put("encoder_hidden_states", encoded.hidden);
+                }
+                if (withPastHasPositions) {
+                    int n = tokens[0].length;
+                    inputs.put(CACHE_POSITION, positions(history.get(0).length - n, n));
                 }
                 if (merged) {
                     inputs.put("use_cache_branch", own(OnnxTensor.createTensor(env, new boolean[]{true})));
@@ -359,6 +389,15 @@ public final class WhisperOnnxModel implements AutoCloseable {
             return own(pastType == OnnxJavaType.FLOAT16
                     ? OnnxTensor.createTensor(env, none, shape, OnnxJavaType.FLOAT16)
                     : OnnxTensor.createTensor(env, none.asFloatBuffer(), shape));
+        }
+
+        /** cache_position: the positions of this step's tokens, {@code past .. past + n - 1}. */
+        private OnnxTensor positions(int past, int n) throws OrtException {
+            long[] p = new long[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = past + i;
+            }
+            return own(OnnxTensor.createTensor(env, p));
         }
 
         private OnnxTensor own(OnnxTensor t) {

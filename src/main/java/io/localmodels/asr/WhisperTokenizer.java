@@ -103,6 +103,21 @@ public final class WhisperTokenizer {
         return Optional.ofNullable(vocab.get(token));
     }
 
+    /**
+     * The language tokens {@code <|xx|>} strictly between two ids (Whisper lists its languages right
+     * after {@code <|startoftranscript|>}, up to the task tokens), code → id.
+     */
+    public Map<String, Integer> languageTokens(int after, int before) {
+        Map<String, Integer> out = new HashMap<>();
+        for (int id = after + 1; id < before && id < idToToken.length; id++) {
+            String t = idToToken[id];
+            if (special[id] && t != null && t.matches("<\\|[a-z]{2,3}\\|>")) {
+                out.put(t.substring(2, t.length() - 2), id);
+            }
+        }
+        return out;
+    }
+
     public Optional<String> token(int id) {
         return id >= 0 && id < idToToken.length ? Optional.ofNullable(idToToken[id]) : Optional.empty();
     }
