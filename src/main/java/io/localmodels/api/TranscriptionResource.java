@@ -96,6 +96,9 @@ public class TranscriptionResource {
             }
         }
         String lang = language == null || language.isBlank() ? null : language.strip().toLowerCase(Locale.ROOT);
+        if (asr.loading()) {
+            throw new ApiException(503, "asr_loading", "speech recognition is not ready yet: " + asr.reason(), Duration.ofSeconds(10));
+        }
         if (asr.state() != AsrService.State.READY) {
             throw new ApiException(503, "asr_unavailable", "speech recognition is unavailable: " + asr.reason(), Duration.ofSeconds(30));
         }

@@ -11,11 +11,19 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lma.asr")
 public interface AsrConfig {
 
-    /** A Hugging Face / Optimum Whisper export directory; unset = no speech recognition (VAD only). */
-    Optional<String> model();
+    /**
+     * auto (whisper-large-v3-turbo on CUDA, whisper-small on CPU, fetched from the Hugging Face Hub),
+     * none (no speech recognition: VAD only), a catalog id (whisper-base, whisper-small.en, ...), a Hub
+     * repository org/name[@revision], or a folder holding an Optimum / transformers.js Whisper export.
+     */
+    @WithDefault("auto")
+    String model();
 
-    /** fp32, fp16, quantized, int8, uint8, q4, q4f16, bnb4: which onnx/*{suffix}.onnx files to load. */
-    @WithDefault("fp32")
+    /**
+     * auto (fp16 on CUDA, quantized on CPU, fp32 where those are absent), or fp32, fp16, quantized,
+     * int8, uint8, q4, q4f16, bnb4: which onnx/*{suffix}.onnx files to fetch and load.
+     */
+    @WithDefault("auto")
     String precision();
 
     /** auto (merged decoder when present, else the split pair), merged, split. */

@@ -12,8 +12,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.localmodels.models.hub.DownloadProgress;
+import io.localmodels.models.hub.HubException;
+import io.localmodels.models.hub.HubRef;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,27 +31,35 @@ public class AsrService {
     private static final Logger LOG = Logger.getLogger(AsrService.class);
     public static final String MODEL_ID = "whisper";
 
-    public enum State { DISABLED, LOADING, READY, FAILED }
+    public enum State { DISABLED, DOWNLOADING, LOADING, READY, FAILED }
 
     private final AsrConfig config;
     private final OnnxRuntime runtime;
     private final ModelsConfig models;
+    private final WhisperLocator locator;
     private final MeterRegistry meters;
     private final DistributionSummary batchSizes;
     private final Timer batchTime;
     private final Timer queueWait;
+    private final DownloadProgress progress = new DownloadProgress();
     private volatile State state;
     private volatile String reason;
+    private volatile String hint;
+    private volatile String modelName;
+    private volatile WhisperLocator.Source source;
     private volatile WhisperEngine engine;
     private volatile AsrPool pool;
 
-    public AsrService(AsrConfig config, OnnxRuntime runtime, ModelsConfig models, MeterRegistry meters) {
+    public AsrService(AsrConfig config, OnnxRuntime runtime, ModelsConfig models, WhisperLocator locator, MeterRegistry meters) {
         this.config = config;
         this.runtime = runtime;
         this.models = models;
+        this.locator = locator;
         this.meters = meters;
-        this.state = config.model().isPresent() ? State.LOADING : State.DISABLED;
-        this.reason = config.model().isPresent() ? "loading " + config.model().get() : "no Whisper model configured (lma.asr.model)";
+        boolean none = config.model().strip().equals("none") || config.model().isBlank();
+        this.state = none ? State.DISABLED : State.LOADING;
+        this.reason = none ? "no Whisper model configured (lma.asr.model=none)" : "loading " + config.model();
+        this.modelName = none ? null : config.model();
         this.batchSizes = DistributionSummary.builder("lma_asr_batch_size").description("utterances per ASR batch").register(meters);
         this.batchTime = Timer.builder("lma_asr_batch_seconds").description("wall time of one ASR batch").register(meters);
         this.queueWait = Timer.builder("lma_asr_queue_wait_seconds").description("longest wait in a batch before it ran").register(meters);
@@ -58,7 +68,7 @@ public class AsrService {
     }
 
     void onStart(@Observes StartupEvent event) {
-        if (config.model().isEmpty() || models.fetchOnly()) {
+        if (state == State.DISABLED || models.fetchOnly()) {
             return;
         }
         Thread t = new Thread(this::load, "asr-loader");
@@ -71,28 +81,62 @@ public class AsrService {
     }
 
     synchronized void load() {
-        String where = config.model().orElseThrow();
         try {
-            Path dir = modelDirectory(where);
+            WhisperLocator.Source s = locator.source();
+            source = s;
+            if (s instanceof WhisperLocator.None) {
+                state = State.DISABLED;
+                reason = "no Whisper model configured (lma.asr.model=none)";
+                return;
+            }
+            if (s instanceof WhisperLocator.Hub h) {
+                modelName = h.catalogId() != null ? h.catalogId() : h.ref().toString();
+                if (locator.cached(h) == null) {
+                    state = State.DOWNLOADING;
+                    reason = "downloading " + h.ref() + " from " + "the Hugging Face Hub";
+                }
+            } else if (s instanceof WhisperLocator.Folder f) {
+                modelName = f.dir().getFileName().toString();
+            }
+            WhisperLocator.Located where = locator.locate(s, progress);
+            state = State.LOADING;
+            reason = "loading " + where.label();
             long t0 = System.nanoTime();
-            WhisperModelFiles files = WhisperModelFiles.find(dir, config.precision(), config.decoderLayout());
+            WhisperModelFiles files = WhisperModelFiles.find(where.dir(), where.precision(), config.decoderLayout());
             WhisperEngine e = WhisperEngine.open(runtime.environment(), files, file -> runtime.openFor(MODEL_ID, file), config.decodingOptions());
             engine = e;
-            pool = new AsrPool(e::transcribe, config.workers(), config.queueCapacity(), config.batchWindow(), config.maxBatch(), s -> {
-                batchSizes.record(s.size());
-                batchTime.record(s.runNanos(), TimeUnit.NANOSECONDS);
-                queueWait.record(s.queuedNanos(), TimeUnit.NANOSECONDS);
+            pool = new AsrPool(e::transcribe, config.workers(), config.queueCapacity(), config.batchWindow(), config.maxBatch(), b -> {
+                batchSizes.record(b.size());
+                batchTime.record(b.runNanos(), TimeUnit.NANOSECONDS);
+                queueWait.record(b.queuedNanos(), TimeUnit.NANOSECONDS);
             });
             warmUp(e);
             state = State.READY;
             reason = null;
-            LOG.infof("Whisper model %s (%s, %s decoder, %d mels) ready in %.1f s", dir, config.precision(),
-                    files.merged() ? "merged" : "split", e.model().config().mels(), (System.nanoTime() - t0) / 1e9);
+            hint = null;
+            LOG.infof("Whisper model %s (%s, %s decoder, %d mels, %s) ready in %.1f s", where.label(), where.precision(),
+                    files.merged() ? "merged" : "split", e.model().config().mels(),
+                    e.model().config().multilingual() ? "multilingual" : "English-only", (System.nanoTime() - t0) / 1e9);
+        } catch (HubException e) {
+            state = State.FAILED;
+            reason = e.getMessage();
+            hint = e.hint();
+            LOG.errorf("speech recognition unavailable: %s", e.describe());
         } catch (Exception | UnsatisfiedLinkError e) {
             state = State.FAILED;
             reason = e.getMessage();
             LOG.errorf("speech recognition unavailable: %s", e.getMessage());
         }
+    }
+
+    /** Bytes received of the bytes the Whisper fetch needs (meaningful while {@link State#DOWNLOADING}). */
+    public DownloadProgress progress() {
+        return progress;
+    }
+
+    /** The Hub repository lma.asr.model resolved to, if it is one (known once loading began). */
+    public java.util.Optional<HubRef> hubRef() {
+        return source instanceof WhisperLocator.Hub h ? java.util.Optional.of(h.ref()) : java.util.Optional.empty();
     }
 
     /**
@@ -116,50 +160,35 @@ public class AsrService {
         }
     }
 
-    /**
-     * A path to an export folder, or a name looked up as {@code <lma.models.cache-dir>/<name>} and then
-     * {@code <mirror>/<name>} for each of {@code lma.models.mirrors} (Whisper folders are not in the
-     * catalog: their files are not downloaded or hash-checked by the service).
-     */
-    Path modelDirectory(String where) throws java.io.IOException {
-        Path direct = Path.of(where);
-        if (Files.isDirectory(direct)) {
-            return direct;
-        }
-        List<Path> tried = new java.util.ArrayList<>();
-        if (where.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-            tried.add(models.cacheDir().resolve(where));
-            models.mirrors().orElse(List.of()).forEach(m -> tried.add(m.resolve(where)));
-            for (Path p : tried) {
-                if (Files.isDirectory(p)) {
-                    return p;
-                }
-            }
-        }
-        throw new java.io.IOException("lma.asr.model=" + where + " is neither a folder nor found in " + tried
-                + "; put a Hugging Face Whisper ONNX export there (e.g. git clone https://huggingface.co/onnx-community/whisper-base "
-                + models.cacheDir().resolve("whisper-base") + ", then lma.asr.model=whisper-base)");
-    }
-
     public State state() {
         return state;
     }
 
-    /** Why recognition is not available (null when it is). */
+    /** Why recognition is not available (null when it is); while downloading, how far it is. */
     public String reason() {
+        State s = state;
+        if (s == State.DOWNLOADING && progress.totalBytes() > 0) {
+            return reason + ": " + progress.describe();
+        }
         return reason;
+    }
+
+    /** True while the model is being fetched or opened: transcripts will come. */
+    public boolean loading() {
+        State s = state;
+        return s == State.DOWNLOADING || s == State.LOADING;
     }
 
     public String hint() {
         return switch (state) {
-            case DISABLED -> "set lma.asr.model to a Whisper ONNX export directory (see README, Models)";
-            case FAILED -> "check lma.asr.model / lma.asr.precision and the log; the rest of the service runs without ASR";
+            case DISABLED -> "set lma.asr.model to auto, a catalog id, a Hugging Face repository or an export folder (see README, Models)";
+            case FAILED -> hint != null ? hint : "check lma.asr.model / lma.asr.precision and the log; the rest of the service runs without ASR";
             default -> null;
         };
     }
 
     public String modelName() {
-        return config.model().map(m -> Path.of(m).getFileName().toString()).orElse(null);
+        return modelName;
     }
 
     public List<String> languages() {

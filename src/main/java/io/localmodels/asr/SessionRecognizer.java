@@ -24,6 +24,9 @@ public class SessionRecognizer implements UtteranceSink {
 
     @Override
     public CompletionStage<Recognition> recognise(String sessionId, String language, Utterance u) {
+        if (asr.loading()) {
+            throw new RecognitionRefused("asr_loading", "speech recognition is not ready yet (" + asr.reason() + ")");
+        }
         if (asr.state() != AsrService.State.READY) {
             throw new RecognitionRefused("asr_unavailable", "speech recognition is unavailable (" + asr.reason() + ")");
         }

@@ -25,8 +25,13 @@ public class AsrReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         AsrService.State state = asr.state();
+        // Downloading can take many minutes; sessions work meanwhile (speech events, vision), so that is UP.
+        // Opening the model is short and stays DOWN, so a fresh replica takes no traffic it would turn away.
         HealthCheckResponseBuilder b = HealthCheckResponse.named("asr").status(state != AsrService.State.LOADING)
                 .withData("state", state.name().toLowerCase());
+        if (state == AsrService.State.DOWNLOADING) {
+            b.withData("progress", asr.progress().percent() + " %");
+        }
         if (asr.modelName() != null) {
             b.withData("model", asr.modelName());
         }

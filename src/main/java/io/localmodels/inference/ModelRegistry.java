@@ -114,6 +114,10 @@ public class ModelRegistry {
             return new ModelState.Failed("unknown model id '" + id + "'; the catalog has "
                     + catalog.all().stream().map(ModelSpec::id).toList());
         }
+        if (spec.get().fromHub()) {
+            return new ModelState.Failed("model " + id + " is a " + spec.get().role() + " model from the Hugging Face Hub ("
+                    + spec.get().hub() + "); name it in its own setting (lma.asr.model=" + id + "), not in lma.models.required/optional");
+        }
         long start = System.nanoTime();
         ResolvedModel resolved;
         try {

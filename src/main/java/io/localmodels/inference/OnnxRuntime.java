@@ -49,7 +49,7 @@ public class OnnxRuntime {
     }
 
     /** The provider one model's sessions get: the global choice unless the model overrides the mode. */
-    ProviderChoice choiceFor(String modelId) {
+    public ProviderChoice choiceFor(String modelId) {
         ProviderMode mode = modeFor(modelId);
         return mode == config.provider() ? choice : decide(mode, config.allowCpuFallback(), config.cudaDevice());
     }

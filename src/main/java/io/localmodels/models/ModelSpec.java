@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
 
-/** A model the service can use, as listed in {@code models/catalog.json}. */
+/**
+ * A model the service can use, as listed in {@code models/catalog.json}: either pinned files
+ * (size and sha256 in the catalog, fetched into the model cache) or a Hugging Face Hub repository
+ * ({@code hub}), fetched into the Hugging Face cache with the sums the Hub publishes.
+ */
 public record ModelSpec(
         String id,
         String role,
@@ -12,7 +16,9 @@ public record ModelSpec(
         String description,
         String licence,
         String homepage,
-        List<ModelFile> files) {
+        List<ModelFile> files,
+        String hub,
+        String download) {
 
     public ModelSpec {
         if (id == null || !id.matches("[a-z0-9][a-z0-9._-]*")) {
@@ -22,8 +28,21 @@ public record ModelSpec(
             throw new IllegalArgumentException("catalog model " + id + " needs a role");
         }
         files = files == null ? List.of() : List.copyOf(files);
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("catalog model " + id + " lists no files");
+        if (files.isEmpty() && (hub == null || hub.isBlank())) {
+            throw new IllegalArgumentException("catalog model " + id + " lists neither files nor a hub repository");
         }
+        if (!files.isEmpty() && hub != null) {
+            throw new IllegalArgumentException("catalog model " + id + " lists files and a hub repository; one or the other");
+        }
+    }
+
+    public ModelSpec(String id, String role, boolean isDefault, String description, String licence, String homepage,
+                     List<ModelFile> files) {
+        this(id, role, isDefault, description, licence, homepage, files, null, null);
+    }
+
+    /** True for a Hub repository entry (no pinned files). */
+    public boolean fromHub() {
+        return hub != null;
     }
 }

@@ -9,12 +9,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 helpers; every model byte that reaches the cache goes through one of these digests. */
-final class Sha256 {
+public final class Sha256 {
 
     private Sha256() {
     }
 
-    static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -22,12 +22,12 @@ final class Sha256 {
         }
     }
 
-    static String hex(MessageDigest digest) {
+    public static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Feeds a file's bytes into {@code digest}; returns how many were read. */
-    static long update(MessageDigest digest, Path file) throws IOException {
+    public static long update(MessageDigest digest, Path file) throws IOException {
         long n = 0;
         byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
@@ -40,7 +40,7 @@ final class Sha256 {
         return n;
     }
 
-    static String of(Path file) throws IOException {
+    public static String of(Path file) throws IOException {
         MessageDigest d = newDigest();
         update(d, file);
         return hex(d);
