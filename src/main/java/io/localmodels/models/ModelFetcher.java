@@ -1,5 +1,6 @@
 package io.localmodels.models;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -17,26 +18,36 @@ public class ModelFetcher {
     private final ModelCatalog catalog;
     private final ModelCache cache;
     private final ModelsConfig config;
+    private final Instance<ModelPrefetch> prefetches;
 
-    public ModelFetcher(ModelCatalog catalog, ModelCache cache, ModelsConfig config) {
+    public ModelFetcher(ModelCatalog catalog, ModelCache cache, ModelsConfig config, Instance<ModelPrefetch> prefetches) {
         this.catalog = catalog;
         this.cache = cache;
         this.config = config;
+        this.prefetches = prefetches;
     }
 
-    /** Every catalog default plus every configured model id. */
+    /** Every catalog default plus every configured model id, then what the features fetch themselves (Whisper). */
     public List<String> targets() {
+        Set<String> ids = new LinkedHashSet<>(catalogTargets());
+        for (ModelPrefetch p : prefetches) {
+            p.target().ifPresent(ids::add);
+        }
+        return List.copyOf(ids);
+    }
+
+    private Set<String> catalogTargets() {
         Set<String> ids = new LinkedHashSet<>();
         catalog.defaults().forEach(m -> ids.add(m.id()));
         ids.addAll(config.required());
         config.optional().ifPresent(ids::addAll);
-        return List.copyOf(ids);
+        return ids;
     }
 
     /** Fetches and verifies every target; returns the failures, one line each. */
     public List<String> fetchAll() {
         List<String> failures = new ArrayList<>();
-        for (String id : targets()) {
+        for (String id : catalogTargets()) {
             var spec = catalog.find(id);
             if (spec.isEmpty()) {
                 failures.add(id + ": unknown model id");
@@ -47,6 +58,16 @@ public class ModelFetcher {
                 LOG.infof("fetch-only: %s ok in %s", id, m.directory());
             } catch (ModelUnavailableException e) {
                 failures.add(id + ": " + String.join("; ", e.attempts()));
+            }
+        }
+        for (ModelPrefetch p : prefetches) {
+            if (p.target().isEmpty()) {
+                continue;
+            }
+            try {
+                LOG.infof("fetch-only: %s ok: %s", p.target().get(), p.fetch());
+            } catch (Exception e) {
+                failures.add(p.target().get() + ": " + e.getMessage());
             }
         }
         return failures;

@@ -47,7 +47,9 @@ public final class HubFetcher {
     private final Duration backoff;
     private final Duration progressInterval;
     private final LongConsumer bytesReceived;
-    private final Map<Path, ReentrantLock> localLocks = new ConcurrentHashMap<>();
+    // File locks belong to the whole JVM (a second lock on the same file throws): threads of this process
+    // (any fetcher instance) queue here first, other processes on the file lock.
+    private static final Map<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
 
     public HubFetcher(HubSettings settings, HubClient client, int retries, Duration backoff, Duration progressInterval,
                       LongConsumer bytesReceived) {
@@ -138,7 +140,7 @@ public final class HubFetcher {
     private void ensure(HubRef ref, String commit, HubFile f, DownloadProgress progress) throws IOException {
         Path lockPath = cache.lockFile(ref, f.etag());
         Files.createDirectories(lockPath.getParent());
-        ReentrantLock local = localLocks.computeIfAbsent(lockPath, k -> new ReentrantLock());
+        ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(lockPath, k -> new ReentrantLock());
         local.lock();
         // the file lock keeps another replica on the same volume from writing the same blob
         try (FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
