@@ -58,6 +58,7 @@ public final class FakeHub implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, long[]> cuts = new ConcurrentHashMap<>();      // sha256 -> {after bytes, times left}
     private final Map<String, AtomicInteger> corrupt = new ConcurrentHashMap<>();  // sha256 -> times left
+    private final Map<String, Long> delays = new ConcurrentHashMap<>();  // sha256 -> millis before the body
 
     public FakeHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -146,6 +147,11 @@ public final class FakeHub implements AutoCloseable {
     /** The next {@code times} responses for the file with these bytes carry other bytes of the same length. */
     public void corrupt(byte[] file, int times) {
         corrupt.put(sha256(file), new AtomicInteger(times));
+    }
+
+    /** Every response for the file with these bytes waits {@code millis} before its body (a slow link). */
+    public void delay(byte[] file, long millis) {
+        delays.put(sha256(file), millis);
     }
 
     public List<Request> requests() {
@@ -262,6 +268,14 @@ public final class FakeHub implements AutoCloseable {
                     e.sendResponseHeaders(416, -1);
                     return;
                 }
+            }
+        }
+        Long wait = delays.get(sha);
+        if (wait != null) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
             }
         }
         byte[] served = bytes;

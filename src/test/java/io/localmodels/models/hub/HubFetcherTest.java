@@ -228,19 +228,26 @@ class HubFetcherTest {
 
     @Test
     void twoReplicasOnOneVolumeFetchEachBlobOnce() throws Exception {
+        byte[] encoder = fixtureBytes("onnx/encoder_model.onnx");
+        hub.delay(encoder, 700);  // both are inside the fetch while the first holds the blob's lock
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
         List<CompletableFuture<Path>> runs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             HubFetcher f = fetcher();
-            runs.add(CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Path> run = new CompletableFuture<>();
+            runs.add(run);
+            Thread t = new Thread(() -> {
                 try {
-                    return f.fetch(REF, whisper(FP32), new DownloadProgress());
-                } catch (HubException e) {
-                    throw new IllegalStateException(e.describe(), e);
+                    together.await();
+                    run.complete(f.fetch(REF, whisper(FP32), new DownloadProgress()));
+                } catch (Exception e) {
+                    run.completeExceptionally(e);
                 }
-            }));
+            });
+            t.start();
         }
         assertEquals(runs.get(0).get(), runs.get(1).get());
-        String sha = FakeHub.sha256(fixtureBytes("onnx/encoder_model.onnx"));
+        String sha = FakeHub.sha256(encoder);
         assertEquals(1, hub.requests().stream().filter(r -> r.path().startsWith("/repos/" + sha)).count(),
                 "the second replica waits on the lock and finds the blob: " + hub.requests());
     }
