@@ -93,7 +93,7 @@ public class AsrService {
                 modelName = h.catalogId() != null ? h.catalogId() : h.ref().toString();
                 if (locator.cached(h) == null) {
                     state = State.DOWNLOADING;
-                    reason = "downloading " + h.ref() + " from " + "the Hugging Face Hub";
+                    reason = "downloading " + h.ref() + " from " + locator.endpoint();
                 }
             } else if (s instanceof WhisperLocator.Folder f) {
                 modelName = f.dir().getFileName().toString();

@@ -63,6 +63,11 @@ public class WhisperLocator {
         this.runtime = runtime;
     }
 
+    /** The Hub this service fetches from (HF_ENDPOINT or the Hub itself). */
+    public String endpoint() {
+        return hub.settings().endpoint().toString();
+    }
+
     public boolean onCuda() {
         return runtime.choiceFor(AsrService.MODEL_ID).provider() == ExecutionProvider.CUDA;
     }

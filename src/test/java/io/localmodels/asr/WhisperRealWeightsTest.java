@@ -6,10 +6,19 @@ import io.localmodels.audio.WavFile;
 import io.localmodels.testing.SharedFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.localmodels.models.hub.DownloadProgress;
+import io.localmodels.models.hub.HubClient;
+import io.localmodels.models.hub.HubConfig;
+import io.localmodels.models.hub.HubException;
+import io.localmodels.models.hub.HubFetcher;
+import io.localmodels.models.hub.HubRef;
+import io.localmodels.models.hub.HubSettings;
+
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,26 +27,63 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Real Whisper weights (an onnx-community/whisper-* folder or an optimum-cli export) on real
- * speech. Runs when LMA_WHISPER_DIR points at such a folder (LMA_WHISPER_PRECISION picks the file
- * variant, default fp32); otherwise every test is skipped and says so.
+ * speech. Runs when LMA_WHISPER_DIR points at such a folder or names a Hugging Face repository
+ * ({@code onnx-community/whisper-tiny}, fetched into the Hugging Face cache when there is network;
+ * HF_ENDPOINT / HF_TOKEN / HF_HUB_CACHE apply); LMA_WHISPER_PRECISION picks the file variant
+ * (default fp32). Otherwise every test reports itself skipped, each with the reason.
  */
 class WhisperRealWeightsTest {
 
     private static WhisperEngine engine;
+    private static String skipped;
 
-    @BeforeAll
-    static void open() throws Exception {
-        String dir = System.getenv("LMA_WHISPER_DIR");
-        if (dir == null || dir.isBlank()) {
-            String reason = "SKIPPED: real-weights Whisper suite: LMA_WHISPER_DIR is not set (point it at e.g. a clone of"
-                    + " https://huggingface.co/onnx-community/whisper-tiny to run it)";
-            System.err.println("*".repeat(100) + "\n" + reason + "\n" + "*".repeat(100));
-            Assumptions.abort(reason);
+    /** Each test calls this first, so a skip counts once per test instead of hiding the suite. */
+    private static synchronized void requireEngine() throws Exception {
+        if (engine == null && skipped == null) {
+            open();
+        }
+        if (skipped != null) {
+            Assumptions.abort(skipped);
+        }
+    }
+
+    private static void open() throws Exception {
+        String where = System.getenv("LMA_WHISPER_DIR");
+        if (where == null || where.isBlank()) {
+            skipped = "SKIPPED: real-weights Whisper suite: LMA_WHISPER_DIR is not set (point it at a Whisper ONNX export"
+                    + " folder, or name a Hub repository such as onnx-community/whisper-tiny, to run it)";
+            System.err.println("*".repeat(100) + "\n" + skipped + "\n" + "*".repeat(100));
+            return;
         }
         String precision = System.getenv().getOrDefault("LMA_WHISPER_PRECISION", "fp32");
-        WhisperModelFiles files = WhisperModelFiles.find(Path.of(dir), precision, WhisperModelFiles.Layout.AUTO);
+        Path dir = Path.of(where);
+        if (!Files.isDirectory(dir) && HubRef.parse(where).isPresent()) {
+            HubSettings s = HubSettings.resolve(new NoHubConfig(), System.getenv());
+            dir = new HubFetcher(s, new HubClient(s, Duration.ofSeconds(10), Duration.ofSeconds(60)), 3, Duration.ofSeconds(2),
+                    Duration.ofSeconds(2), null).fetch(HubRef.parse(where).get(), available -> {
+                        try {
+                            return WhisperSelection.choose(available, List.of(precision), WhisperModelFiles.Layout.AUTO).files();
+                        } catch (WhisperSelection.NotAnExport e) {
+                            throw new HubException(HubException.Kind.NOT_FOUND, e.getMessage(), null);
+                        }
+                    }, new DownloadProgress());
+        }
+        WhisperModelFiles files = WhisperModelFiles.find(dir, precision, WhisperModelFiles.Layout.AUTO);
         engine = WhisperEngine.open(ai.onnxruntime.OrtEnvironment.getEnvironment(), files, WhisperTestModels.cpuOpener(),
                 DecodingOptions.defaults());
+    }
+
+    /** The environment alone decides (HF_ENDPOINT, HF_HUB_CACHE, HF_TOKEN, HF_HUB_OFFLINE). */
+    private static final class NoHubConfig implements HubConfig {
+        public Optional<String> endpoint() { return Optional.empty(); }
+        public Optional<Path> cacheDir() { return Optional.empty(); }
+        public Optional<String> token() { return Optional.empty(); }
+        public Optional<Boolean> offline() { return Optional.empty(); }
+        public Duration connectTimeout() { return Duration.ofSeconds(10); }
+        public Duration readTimeout() { return Duration.ofSeconds(60); }
+        public int retries() { return 3; }
+        public Duration retryBackoff() { return Duration.ofSeconds(2); }
+        public Duration progressInterval() { return Duration.ofSeconds(2); }
     }
 
     @AfterAll
@@ -48,6 +94,7 @@ class WhisperRealWeightsTest {
     }
 
     private static String transcribe(String file, String language) throws Exception {
+        requireEngine();
         WavFile.Decoded audio = WavFile.decode(Files.readAllBytes(SharedFiles.require(file)));
         Transcription t = engine.transcribe(List.of(new AsrRequest(audio.mono16k(), language, AsrRequest.Task.TRANSCRIBE, true, null, 0))).get(0);
         System.out.printf("%s [%s] avg_logprob %.3f no_speech %.3f: %s%n", file, t.language(), t.avgLogprob(), t.noSpeechProb(), t.text());
@@ -63,6 +110,7 @@ class WhisperRealWeightsTest {
 
     @Test
     void jfkLanguageIsDetectedAsEnglish() throws Exception {
+        requireEngine();
         WavFile.Decoded audio = WavFile.decode(Files.readAllBytes(SharedFiles.require("audio/jfk.wav")));
         Transcription t = engine.transcribe(List.of(new AsrRequest(audio.mono16k(), null, AsrRequest.Task.TRANSCRIBE, false, null, 0))).get(0);
         assertEquals("en", t.language());
