@@ -91,10 +91,9 @@ public class AsrService {
             }
             if (s instanceof WhisperLocator.Hub h) {
                 modelName = h.catalogId() != null ? h.catalogId() : h.ref().toString();
-                if (locator.cached(h) == null) {
-                    state = State.DOWNLOADING;
-                    reason = "downloading " + h.ref() + " from " + locator.endpoint();
-                }
+                // resolving the revision, then whatever the cache lacks (often nothing)
+                state = State.DOWNLOADING;
+                reason = (locator.cached(h) == null ? "downloading " : "checking for updates of ") + h.ref() + " from " + locator.endpoint();
             } else if (s instanceof WhisperLocator.Folder f) {
                 modelName = f.dir().getFileName().toString();
             }

@@ -59,6 +59,7 @@ public final class FakeHub implements AutoCloseable {
     private final Map<String, long[]> cuts = new ConcurrentHashMap<>();      // sha256 -> {after bytes, times left}
     private final Map<String, AtomicInteger> corrupt = new ConcurrentHashMap<>();  // sha256 -> times left
     private final Map<String, Long> delays = new ConcurrentHashMap<>();  // sha256 -> millis before the body
+    private final Map<String, String> announced = new ConcurrentHashMap<>();  // sha256 -> X-Linked-Etag to send instead
 
     public FakeHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -154,6 +155,11 @@ public final class FakeHub implements AutoCloseable {
         delays.put(sha256(file), millis);
     }
 
+    /** The resolve response of this file announces another sha256 than the listing (the revision moved in between). */
+    public void announce(byte[] file, String otherSha256) {
+        announced.put(sha256(file), otherSha256);
+    }
+
     public List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -201,7 +207,7 @@ public final class FakeHub implements AutoCloseable {
                 e.getResponseHeaders().add("X-Repo-Commit", repo.commit());
                 if (lfs(file, bytes)) {
                     String sha = sha256(bytes);
-                    e.getResponseHeaders().add("X-Linked-Etag", "\"" + sha + "\"");
+                    e.getResponseHeaders().add("X-Linked-Etag", "\"" + announced.getOrDefault(sha, sha) + "\"");
                     e.getResponseHeaders().add("X-Linked-Size", Long.toString(bytes.length));
                     e.getResponseHeaders().add("ETag", "\"" + gitBlobId(bytes) + "\"");
                     e.getResponseHeaders().add("Location", "http://127.0.0.1:" + cdn.getAddress().getPort() + "/repos/"

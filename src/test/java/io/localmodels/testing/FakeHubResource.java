@@ -37,12 +37,13 @@ public class FakeHubResource implements QuarkusTestResourceLifecycleManager {
         return hub;
     }
 
+    // also as system properties: a @QuarkusMainTest runs this resource in another class loader
     public static Path cacheDir() {
-        return cacheDir;
+        return cacheDir != null ? cacheDir : Path.of(System.getProperty("lma.test.fake-hub.cache-dir"));
     }
 
     public static String commit() {
-        return commit;
+        return commit != null ? commit : System.getProperty("lma.test.fake-hub.commit");
     }
 
     @Override
@@ -71,6 +72,8 @@ public class FakeHubResource implements QuarkusTestResourceLifecycleManager {
             // other precisions an onnx-community repository carries: on CPU, auto must pass over fp16
             Map<String, byte[]> decoys = Map.of("onnx/encoder_model_fp16.onnx", decoy, "onnx/decoder_model_merged_fp16.onnx", decoy);
             commit = Boolean.parseBoolean(args.get("gated")) ? hub.serveGated(repo, fixture, "hf_granted") : hub.serve(repo, fixture, decoys);
+            System.setProperty("lma.test.fake-hub.cache-dir", cacheDir.toString());
+            System.setProperty("lma.test.fake-hub.commit", commit);
             if (args.containsKey("slow-encoder-ms")) {
                 hub.delay(Files.readAllBytes(fixture.resolve("onnx/encoder_model.onnx")), Long.parseLong(args.get("slow-encoder-ms")));
             }

@@ -80,9 +80,14 @@ public final class HubCache {
         if (Files.isRegularFile(refFile) && Files.readString(refFile).strip().equals(commit)) {
             return;
         }
-        Path tmp = refFile.resolveSibling(refFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        Files.writeString(tmp, commit);
-        Files.move(tmp, refFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // a temporary name of its own: another thread or replica may be writing the same ref
+        Path tmp = Files.createTempFile(refFile.getParent(), refFile.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(tmp, commit);
+            Files.move(tmp, refFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** True when the snapshot already has this file with the listed size (a blob behind a link, or a plain copy). */

@@ -26,8 +26,11 @@ import java.util.regex.Pattern;
  */
 public final class HubClient {
 
-    /** The body of one file response, positioned where the caller asked to resume. */
-    public record Body(InputStream in, long start, HttpURLConnection connection) implements AutoCloseable {
+    /**
+     * The body of one file response, positioned where the caller asked to resume; {@code etag} is
+     * what the resolve response announced (X-Linked-Etag for LFS files, else ETag), null if nothing.
+     */
+    public record Body(InputStream in, long start, String etag, HttpURLConnection connection) implements AutoCloseable {
         @Override
         public void close() {
             try {
@@ -98,16 +101,20 @@ public final class HubClient {
      */
     public Body open(HubRef ref, String commit, HubFile file, long from) throws IOException {
         URI uri = URI.create(settings.endpoint() + "/" + ref.repo() + "/resolve/" + commit + "/" + encodePath(file.path()));
+        String etag = null;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpURLConnection c = open(uri, from);
             int status = c.getResponseCode();
+            if (etag == null) {
+                etag = etag(c);
+            }
             if (status >= 300 && status < 400 && c.getHeaderField("Location") != null) {
                 uri = uri.resolve(c.getHeaderField("Location"));
                 c.disconnect();
                 continue;
             }
             if (status == 200) {
-                return new Body(c.getInputStream(), 0, c);
+                return new Body(c.getInputStream(), 0, etag, c);
             }
             if (status == 206) {
                 Matcher m = CONTENT_RANGE.matcher(String.valueOf(c.getHeaderField("Content-Range")).trim());
@@ -115,7 +122,7 @@ public final class HubClient {
                     c.disconnect();
                     throw new IOException("HTTP 206 without a usable Content-Range from " + uri);
                 }
-                return new Body(c.getInputStream(), Long.parseLong(m.group(1)), c);
+                return new Body(c.getInputStream(), Long.parseLong(m.group(1)), etag, c);
             }
             if (status == 416) {
                 c.disconnect();
@@ -128,6 +135,22 @@ public final class HubClient {
             }
         }
         throw new IOException("more than " + MAX_REDIRECTS + " redirects fetching " + file.path() + " of " + ref);
+    }
+
+    /** huggingface_hub's rule: X-Linked-Etag (the LFS sha256) before ETag; quotes and a weak prefix removed. */
+    private static String etag(HttpURLConnection c) {
+        String e = c.getHeaderField("X-Linked-Etag");
+        if (e == null) {
+            e = c.getHeaderField("ETag");
+        }
+        if (e == null) {
+            return null;
+        }
+        e = e.strip();
+        if (e.startsWith("W/")) {
+            e = e.substring(2);
+        }
+        return e.replace("\"", "");
     }
 
     private HttpURLConnection open(URI uri, long from) throws IOException {

@@ -204,6 +204,11 @@ public final class HubFetcher {
                     counted = 0;
                     continue;
                 }
+                if (body.etag() != null && f.lfs() && !body.etag().equals(f.sha256())) {
+                    // the listing and the file disagree: the revision moved between the two requests
+                    throw new HubException(HubException.Kind.CHECKSUM, ref + "/" + f.path() + ": the Hub lists sha256 " + f.sha256()
+                            + " but serves " + body.etag(), "start again: the next listing resolves the revision anew");
+                }
                 if (body.start() != have) {
                     if (body.start() != 0) {
                         throw new IOException("server resumed at byte " + body.start() + " but " + have + " are on disk");

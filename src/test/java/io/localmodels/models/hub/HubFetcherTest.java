@@ -227,6 +227,15 @@ class HubFetcherTest {
     }
 
     @Test
+    void aResolveThatAnnouncesOtherBytesThanTheListingIsRefusedBeforeDownloading() throws Exception {
+        byte[] encoder = fixtureBytes("onnx/encoder_model.onnx");
+        hub.announce(encoder, "0".repeat(64));
+        HubException e = assertThrows(HubException.class, () -> fetcher().fetch(REF, whisper(FP32), new DownloadProgress()));
+        assertEquals(HubException.Kind.CHECKSUM, e.kind());
+        assertTrue(e.getMessage().contains("serves " + "0".repeat(64)), e.getMessage());
+    }
+
+    @Test
     void twoReplicasOnOneVolumeFetchEachBlobOnce() throws Exception {
         byte[] encoder = fixtureBytes("onnx/encoder_model.onnx");
         hub.delay(encoder, 700);  // both are inside the fetch while the first holds the blob's lock
