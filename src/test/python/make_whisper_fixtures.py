@@ -656,8 +656,10 @@ def main():
     ap.add_argument("--tokenizer", required=True)
     ap.add_argument("--audio", required=True)
     ap.add_argument("--bench", action="store_true",
-                    help="instead of the test fixtures, write bench-tiny/: whisper-tiny's shape (d 384, 6 heads, 4+4 layers),"
-                         " random weights, merged decoder; for the ASR benchmark, no goldens")
+                    help="instead of the test fixtures, write bench-<shape>/: a real Whisper's shape (--bench-shape), random"
+                         " weights, merged decoder; for the ASR benchmarks, no goldens")
+    ap.add_argument("--bench-shape", default="tiny", choices=sorted(BENCH_SHAPES),
+                    help="tiny: d 384, 6 heads, 4+4 layers; base: 512, 8, 6+6; small: 768, 12, 12+12 (about 1 GB)")
     args = ap.parse_args()
     if args.bench:
         return bench_model(args)
@@ -759,11 +761,14 @@ def main():
     open(f"{out}/.complete", "w").write(digest + "\n")
 
 
+BENCH_SHAPES = {"tiny": (384, 6, 4, 4), "base": (512, 8, 6, 6), "small": (768, 12, 12, 12)}
+
+
 def bench_model(args):
     global D_MODEL, HEADS, ENC_LAYERS, DEC_LAYERS
-    D_MODEL, HEADS, ENC_LAYERS, DEC_LAYERS = 384, 6, 4, 4
+    D_MODEL, HEADS, ENC_LAYERS, DEC_LAYERS = BENCH_SHAPES[args.bench_shape]
     torch.manual_seed(4)
-    out = f"{args.out}/bench-tiny"
+    out = f"{args.out}/bench-{args.bench_shape}"
     sp, _ = family_configs(args.tokenizer, "v2", out)
     bias = torch.zeros(FAMILIES["v2"]["vocab"])
     bias[sp.no_speech] = NO_SPEECH_BIAS

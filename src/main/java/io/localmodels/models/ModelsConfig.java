@@ -40,7 +40,7 @@ public interface ModelsConfig {
     Download download();
 
     interface Download {
-        /** Allow downloads from the catalog URLs; off means cache and mirrors only. */
+        /** Allow downloads from the catalog URLs; off means cache and mirrors only (Hub models: see lma.models.hub.offline). */
         @WithDefault("true")
         boolean enabled();
 
@@ -58,8 +58,8 @@ public interface ModelsConfig {
         @WithDefault("2s")
         Duration retryBackoff();
 
-        /** How often a running download logs percent and MB/s. */
-        @WithDefault("5s")
+        /** How often a running download logs percent, MB, MB/s (and, from the Hub, the ETA). */
+        @WithDefault("2s")
         Duration progressInterval();
     }
 }

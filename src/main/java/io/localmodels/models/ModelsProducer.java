@@ -26,12 +26,13 @@ public class ModelsProducer {
 
     @Produces
     @Singleton
-    HubFetcher hub(HubConfig config, MeterRegistry registry) {
+    HubFetcher hub(HubConfig config, ModelsConfig models, MeterRegistry registry) {
         HubSettings settings = HubSettings.resolve(config, System.getenv());
         Logger.getLogger(HubFetcher.class).infof("Hugging Face Hub: %s, cache %s%s%s", settings.endpoint(), settings.cacheDir(),
                 settings.token().isPresent() ? ", token set" : "", settings.offline() ? ", offline (HF_HUB_OFFLINE)" : "");
-        return new HubFetcher(settings, new HubClient(settings, config.connectTimeout(), config.readTimeout()), config.retries(),
-                config.retryBackoff(), config.progressInterval(), downloadedBytes(registry)::increment);
+        ModelsConfig.Download d = models.download();
+        return new HubFetcher(settings, new HubClient(settings, d.connectTimeout(), d.readTimeout()), d.retries(),
+                d.retryBackoff(), d.progressInterval(), downloadedBytes(registry)::increment);
     }
 
     private static Counter downloadedBytes(MeterRegistry registry) {

@@ -79,11 +79,6 @@ class WhisperRealWeightsTest {
         public Optional<Path> cacheDir() { return Optional.empty(); }
         public Optional<String> token() { return Optional.empty(); }
         public Optional<Boolean> offline() { return Optional.empty(); }
-        public Duration connectTimeout() { return Duration.ofSeconds(10); }
-        public Duration readTimeout() { return Duration.ofSeconds(60); }
-        public int retries() { return 3; }
-        public Duration retryBackoff() { return Duration.ofSeconds(2); }
-        public Duration progressInterval() { return Duration.ofSeconds(2); }
     }
 
     @AfterAll

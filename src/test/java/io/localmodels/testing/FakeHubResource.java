@@ -60,7 +60,7 @@ public class FakeHubResource implements QuarkusTestResourceLifecycleManager {
             config.put("lma.models.hub.endpoint", hub.endpoint().toString());
             config.put("lma.models.hub.cache-dir", cacheDir.toString());
             config.put("lma.models.hub.offline", args.getOrDefault("offline", "false"));
-            config.put("lma.models.hub.retry-backoff", "10ms");
+            config.put("lma.models.download.retry-backoff", "10ms");
             config.put("lma.asr.model", args.getOrDefault("model", "auto"));
             Path fixture = WhisperFixtures.dirOrNull() == null ? null : WhisperFixtures.model("v2-merged");
             if (fixture == null) {

@@ -64,14 +64,19 @@ public final class WhisperFixtures {
      * same script with --bench (about 330 MB, half a minute).
      */
     public static synchronized Path benchModel() {
+        return benchModel("tiny");
+    }
+
+    /** A real Whisper's shape (tiny, base, small) with random weights, merged decoder: for the benchmarks. */
+    public static synchronized Path benchModel(String shape) {
         dir();
         try {
             Path out = Path.of("target/whisper-bench").toAbsolutePath();
-            Path model = out.resolve("bench-tiny");
+            Path model = out.resolve("bench-" + shape);
             if (Files.isRegularFile(model.resolve(".complete"))) {
                 return model;
             }
-            Process p = new ProcessBuilder(python(), SCRIPT.toString(), out.toString(), "--bench", "--tokenizer",
+            Process p = new ProcessBuilder(python(), SCRIPT.toString(), out.toString(), "--bench", "--bench-shape", shape, "--tokenizer",
                     SharedFiles.path("models/whisper-tokenizer").toString(), "--audio", SharedFiles.path("audio").toString())
                     .inheritIO().start();
             if (p.waitFor() != 0) {

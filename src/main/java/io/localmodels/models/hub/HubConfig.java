@@ -1,15 +1,14 @@
 package io.localmodels.models.hub;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
  * {@code lma.models.hub.*}: the Hugging Face Hub client. Unset values come from the environment as
- * huggingface_hub reads it (see {@link HubSettings}).
+ * huggingface_hub reads it (see {@link HubSettings}). Timeouts, retries and the progress interval
+ * are the downloads' own ({@code lma.models.download.*}).
  */
 @ConfigMapping(prefix = "lma.models.hub")
 public interface HubConfig {
@@ -25,22 +24,4 @@ public interface HubConfig {
 
     /** Cache only, no request at all; default HF_HUB_OFFLINE. */
     Optional<Boolean> offline();
-
-    @WithDefault("10s")
-    Duration connectTimeout();
-
-    /** Longest wait for the next bytes of a response before the attempt counts as dropped. */
-    @WithDefault("60s")
-    Duration readTimeout();
-
-    /** Attempts per file after the first one; each resumes from the bytes already on disk. */
-    @WithDefault("3")
-    int retries();
-
-    @WithDefault("2s")
-    Duration retryBackoff();
-
-    /** How often a running download logs percent, MB, MB/s and ETA. */
-    @WithDefault("2s")
-    Duration progressInterval();
 }

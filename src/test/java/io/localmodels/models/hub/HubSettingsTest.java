@@ -22,11 +22,6 @@ class HubSettingsTest {
             return new Config(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
 
-        public Duration connectTimeout() { return Duration.ofSeconds(1); }
-        public Duration readTimeout() { return Duration.ofSeconds(1); }
-        public int retries() { return 0; }
-        public Duration retryBackoff() { return Duration.ZERO; }
-        public Duration progressInterval() { return Duration.ofSeconds(2); }
     }
 
     @Test
