@@ -49,6 +49,7 @@ public class AsrService {
     private volatile WhisperLocator.Source source;
     private volatile WhisperEngine engine;
     private volatile AsrPool pool;
+    private volatile Thread loader;
 
     public AsrService(AsrConfig config, OnnxRuntime runtime, ModelsConfig models, WhisperLocator locator, MeterRegistry meters) {
         this.config = config;
@@ -73,10 +74,17 @@ public class AsrService {
         }
         Thread t = new Thread(this::load, "asr-loader");
         t.setDaemon(true);
+        loader = t;
         t.start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        // a download of gigabytes must not hold the shutdown: the fetch stops at its next buffer, the
+        // partial file stays for the next start to resume
+        Thread t = loader;
+        if (t != null && t.isAlive()) {
+            t.interrupt();
+        }
         close();
     }
 

@@ -40,6 +40,13 @@ public final class HubFetcher {
 
     private static final Logger LOG = Logger.getLogger(HubFetcher.class);
 
+    /** The fetching thread was interrupted (shutdown): no retry. Not a SocketTimeoutException, which is retried. */
+    private static final class Stopped extends IOException {
+        Stopped(String message) {
+            super(message);
+        }
+    }
+
     private final HubSettings settings;
     private final HubClient client;
     private final HubCache cache;
@@ -230,6 +237,9 @@ public final class HubFetcher {
                     throw e;
                 }
                 last = e;
+            } catch (Stopped e) {
+                throw new HubException(HubException.Kind.FAILED, ref + "/" + f.path() + ": " + e.getMessage(),
+                        "the partial file is kept; the next start resumes it", e);
             } catch (IOException e) {
                 if (isDiskFull(e)) {
                     throw diskFullOr(e, ref);
@@ -256,6 +266,9 @@ public final class HubFetcher {
         try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
             int r;
             while (have + written <= f.size() && (r = in.read(buf, 0, (int) Math.min(buf.length, f.size() - have - written + 1))) > 0) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new Stopped("interrupted (shutting down) at " + (have + written) + " of " + f.size() + " bytes");
+                }
                 out.write(buf, 0, r);
                 written += r;
                 progress.add(r);

@@ -236,6 +236,29 @@ class HubFetcherTest {
     }
 
     @Test
+    void anInterruptedFetchStopsWithoutRetryingAndKeepsThePartialFile() throws Exception {
+        byte[] encoder = fixtureBytes("onnx/encoder_model.onnx");
+        hub.delay(encoder, 800);
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                fetcher().fetch(REF, whisper(FP32), new DownloadProgress());
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        t.start();
+        Thread.sleep(300);
+        t.interrupt();  // what the service does at shutdown
+        Throwable e = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(e instanceof HubException h && h.getMessage().contains("interrupted"), String.valueOf(e));
+        String sha = FakeHub.sha256(encoder);
+        assertEquals(1, hub.requests().stream().filter(r -> r.path().startsWith("/repos/" + sha)).count(), "no retry after an interrupt");
+        assertFalse(Files.exists(tmp.resolve("hub/models--onnx-community--whisper-tiny/blobs").resolve(sha)));
+    }
+
+    @Test
     void twoReplicasOnOneVolumeFetchEachBlobOnce() throws Exception {
         byte[] encoder = fixtureBytes("onnx/encoder_model.onnx");
         hub.delay(encoder, 700);  // both are inside the fetch while the first holds the blob's lock
