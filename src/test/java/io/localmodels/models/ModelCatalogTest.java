@@ -32,6 +32,26 @@ class ModelCatalogTest {
     }
 
     @Test
+    void whisperEntriesNameHubRepositoriesAndTheAutoDefaultsAreAmongThem() {
+        ModelCatalog catalog = ModelCatalog.fromClasspath();
+        Set<String> whisper = new HashSet<>();
+        for (ModelSpec m : catalog.all()) {
+            if (m.role().equals("asr")) {
+                assertTrue(m.fromHub() && m.files().isEmpty(), m.id());
+                assertTrue(io.localmodels.models.hub.HubRef.parse(m.hub()).isPresent(), m.id() + ": " + m.hub());
+                assertTrue(m.download() != null && !m.download().isBlank(), m.id() + " says what it downloads");
+                whisper.add(m.id());
+            }
+        }
+        assertTrue(whisper.containsAll(Set.of("whisper-tiny", "whisper-base", "whisper-small", "whisper-medium", "whisper-large-v3",
+                "whisper-large-v3-turbo", "whisper-tiny.en", "whisper-base.en", "whisper-small.en", "whisper-medium.en")), whisper.toString());
+        assertTrue(whisper.contains(io.localmodels.asr.WhisperLocator.CPU_DEFAULT) && whisper.contains(io.localmodels.asr.WhisperLocator.CUDA_DEFAULT));
+        String hub = "{\"id\":\"w\",\"role\":\"asr\",\"hub\":\"org/w\"}";
+        assertTrue(assertDoesParse(hub).find("w").orElseThrow().fromHub());
+        assertThrows(Exception.class, () -> parse("{\"id\":\"w\",\"role\":\"asr\"}"), "neither files nor a hub repository");
+    }
+
+    @Test
     void rejectsDuplicateIdsUnsafePathsAndBadHashes() {
         String file = "{\"name\":\"%s\",\"size\":1,\"sha256\":\"%s\",\"urls\":[]}";
         String ok = "a".repeat(64);
