@@ -33,9 +33,14 @@ public class AuthFilter {
         filters.register(this::filter, 1000);
     }
 
+    /** The try-it page's files hold no data: anyone may load them; what they call needs the key. */
+    static boolean isPage(String path) {
+        return path.equals("/") || path.equals("/index.html") || path.startsWith("/try/");
+    }
+
     private void filter(RoutingContext rc) {
         String path = rc.normalizedPath();
-        if (path.startsWith("/ws/") || config.publicPaths().stream().anyMatch(path::startsWith)) {
+        if (path.startsWith("/ws/") || isPage(path) || config.publicPaths().stream().anyMatch(path::startsWith)) {
             rc.next();
             return;
         }

@@ -22,6 +22,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -62,6 +63,10 @@ class AuthTest {
         given().header("Authorization", OPS).get("/sessions").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200);
+        // the try-it page loads without a key (it asks for one); the API it calls does not
+        given().get("/").then().statusCode(200).contentType(containsString("text/html"));
+        given().get("/try/app.js").then().statusCode(200);
+        given().get("/tryx").then().statusCode(401);
     }
 
     @Test
