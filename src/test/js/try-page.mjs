@@ -65,6 +65,10 @@ try {
     level,
     transcript: await page.$$eval('#transcript li', (lis) => lis.map((li) => li.textContent)),
     analysis: await text('#analysis-status'),
+    summary: await text('#summary'),
+    actions: await page.$$eval('#actions > li', (lis) => lis.map((li) => ({
+      text: li.firstChild.textContent, steps: [...li.querySelectorAll('ol li')].map((s) => s.textContent) }))),
+    sessionRisks: await page.$$eval('#session-risks li', (lis) => lis.map((li) => li.textContent)),
     labels: await page.$$eval('#objects li', (lis) => lis.map((li) => li.dataset.label)),
     boxesDrawn: await page.$eval('#photo', (c) => c.width > 0 && c.height > 0),
     risks: await page.$$eval('#vision-risks li', (lis) => lis.map((li) => li.className)),

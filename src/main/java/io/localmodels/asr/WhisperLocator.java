@@ -84,14 +84,8 @@ public class WhisperLocator {
         if (Files.isDirectory(direct)) {
             return new Folder(direct);
         }
-        if (catalog.find(value).filter(ModelSpec::fromHub).isPresent()) {
-            return hubEntry(value);
-        }
-        var ref = HubRef.parse(value);
-        if (ref.isPresent()) {
-            String id = catalog.all().stream().filter(m -> ref.get().repo().equals(m.hub())).map(ModelSpec::id).findFirst().orElse(null);
-            return new Hub(ref.get(), id);
-        }
+        // a folder of that name in the model cache or a mirror wins over the catalog id of the same
+        // name: installs that copied an export there before the Hub client existed keep working
         List<Path> tried = new ArrayList<>();
         if (value.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             tried.add(models.cacheDir().resolve(value));
@@ -101,6 +95,14 @@ public class WhisperLocator {
                     return new Folder(p);
                 }
             }
+        }
+        if (catalog.find(value).filter(ModelSpec::fromHub).isPresent()) {
+            return hubEntry(value);
+        }
+        var ref = HubRef.parse(value);
+        if (ref.isPresent()) {
+            String id = catalog.all().stream().filter(m -> ref.get().repo().equals(m.hub())).map(ModelSpec::id).findFirst().orElse(null);
+            return new Hub(ref.get(), id);
         }
         throw new IOException("lma.asr.model=" + value + " is not auto, none, a catalog id (" + String.join(", ", whisperIds())
                 + "), a Hugging Face repository (org/name[@revision]) or a folder" + (tried.isEmpty() ? "" : " (looked in " + tried + ")"));

@@ -214,6 +214,7 @@ async function send(blob) {
 async function draw(blob, result) {
   const image = await createImageBitmap(blob);
   const canvas = $('photo');
+  canvas.hidden = false;
   canvas.width = image.width;
   canvas.height = image.height;
   const g = canvas.getContext('2d');

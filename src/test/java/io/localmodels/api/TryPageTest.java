@@ -31,11 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The try-it page in a real browser: Debian's Chromium, headless, driven by puppeteer-core
  * (src/test/js, installed by .ci/run), its fake microphone playing jfk.wav and its fake camera
  * showing dog.jpg. The page must show speech events and transcript lines (fixture Whisper), the
- * session's final_result after Stop, the photo's dog / bicycle / car, and the stored session.
+ * session's final_result after Stop (the loopback LLM's summary, action item with its steps, risk),
+ * the photo's dog / bicycle / car, and the stored session.
  * Screenshots: target/try-page/*.png.
  */
 @QuarkusTest
-@TestProfile(WhisperFixtureProfile.class)
+@TestProfile(AnalysisProfile.class)
 class TryPageTest {
 
     private static final Path DRIVER = Path.of("src/test/js/try-page.mjs");
@@ -54,6 +55,9 @@ class TryPageTest {
         skipUnless(runs("node", "--version"), "Node.js on the PATH");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        FakeChatResource.server.reset();
+        FakeChatResource.server.answerWith(req -> io.localmodels.testing.FakeChatServer.Reply.content(
+                io.localmodels.analysis.OpenAiAnalysisEngineTest.GOOD));
 
         Path out = Files.createDirectories(Path.of("target/try-page").toAbsolutePath());
         Path video = y4m(dog, out.resolve("dog.y4m"));
@@ -79,7 +83,11 @@ class TryPageTest {
         assertFalse(r.path("level").asText().equals("0%") || r.path("level").asText().isEmpty(), "the level meter moved: " + r.path("level"));
         assertTrue(r.path("transcript").size() >= 1, "transcript lines: " + r.path("transcript"));
         assertTrue(r.path("transcript").get(0).asText().matches("\\d+\\.\\d–\\d+\\.\\d s.*"), "a line shows its times: " + r.path("transcript"));
-        assertTrue(r.path("analysis").asText().startsWith("analysis: unavailable"), "final_result shown (no LLM here): " + r.path("analysis"));
+        assertTrue(r.path("analysis").asText().startsWith("analysis: ok"), "final_result shown: " + r.path("analysis"));
+        assertEquals("Se acordó revisar el módulo de pagos.", r.path("summary").asText());
+        assertEquals("Revisar pagos: antes del viernes", r.path("actions").get(0).path("text").asText(), r.path("actions").toString());
+        assertEquals("[\"Paso 1: leer el código\",\"Paso 2: probar\"]", r.path("actions").get(0).path("steps").toString());
+        assertEquals("[\"Plazo ajustado\"]", r.path("sessionRisks").toString());
         List<String> labels = new ArrayList<>();
         r.path("labels").forEach(l -> labels.add(l.asText()));
         assertTrue(labels.containsAll(List.of("dog", "bicycle", "car")), "what the camera saw: " + labels);
