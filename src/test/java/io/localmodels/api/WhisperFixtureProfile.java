@@ -1,5 +1,6 @@
 package io.localmodels.api;
 
+import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.WhisperFixtures;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
@@ -16,7 +17,7 @@ public class WhisperFixtureProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         Path dir = WhisperFixtures.dirOrNull();
         return Map.of("lma.asr.model", dir == null ? "target/no-whisper-fixtures" : "v2-merged",
-                "lma.models.mirrors", "../shared/models," + (dir == null ? "target" : dir.toString()),
+                "lma.models.mirrors", SharedFiles.path("models") + "," + (dir == null ? "target" : dir.toString()),
                 "lma.asr.max-batch", "8", "lma.asr.batch-window", "20ms");
     }
 }

@@ -25,7 +25,7 @@ class FetchOnlyTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("lma.models.fetch-only", "true",
                     "lma.models.cache-dir", "target/test-model-cache-fetch",
-                    "lma.models.mirrors", "../shared/models");
+                    "lma.models.mirrors", SharedFiles.path("models").toString());
         }
     }
 
