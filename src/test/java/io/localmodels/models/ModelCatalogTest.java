@@ -48,7 +48,7 @@ class ModelCatalogTest {
         assertTrue(whisper.contains(io.localmodels.asr.WhisperLocator.CPU_DEFAULT) && whisper.contains(io.localmodels.asr.WhisperLocator.CUDA_DEFAULT));
         String hub = "{\"id\":\"w\",\"role\":\"asr\",\"hub\":\"org/w\"}";
         assertTrue(assertDoesParse(hub).find("w").orElseThrow().fromHub());
-        assertThrows(Exception.class, () -> parse("{\"id\":\"w\",\"role\":\"asr\"}"), "neither files nor a hub repository");
+        refused(() -> parse("{\"id\":\"w\",\"role\":\"asr\"}"), "neither files nor a hub repository");
     }
 
     @Test
@@ -56,10 +56,20 @@ class ModelCatalogTest {
         String file = "{\"name\":\"%s\",\"size\":1,\"sha256\":\"%s\",\"urls\":[]}";
         String ok = "a".repeat(64);
         String model = "{\"id\":\"%s\",\"role\":\"vad\",\"files\":[" + file + "]}";
-        assertThrows(Exception.class, () -> parse(String.format(model, "x", "w.onnx", ok) + "," + String.format(model, "x", "w.onnx", ok)));
-        assertThrows(Exception.class, () -> parse(String.format(model, "x", "../etc/passwd", ok)));
-        assertThrows(Exception.class, () -> parse(String.format(model, "x", "w.onnx", "ABC")));
+        refused(() -> parse(String.format(model, "x", "w.onnx", ok) + "," + String.format(model, "x", "w.onnx", ok)), "lists model id twice");
+        refused(() -> parse(String.format(model, "x", "../etc/passwd", ok)), "relative path inside the model folder");
+        refused(() -> parse(String.format(model, "x", "w.onnx", "ABC")), "lowercase hex sha256");
         assertEquals(1, assertDoesParse(String.format(model, "x", "onnx/encoder_model.onnx", ok)).all().size());
+    }
+
+    /** Refused for the reason given, not for any other (a typo in the test's JSON would also throw). */
+    private static void refused(org.junit.jupiter.api.function.Executable parse, String reason) {
+        Throwable e = assertThrows(Exception.class, parse);
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append(" / ");
+        }
+        assertTrue(messages.toString().contains(reason), "expected '" + reason + "': " + messages);
     }
 
     private static ModelCatalog assertDoesParse(String models) {
