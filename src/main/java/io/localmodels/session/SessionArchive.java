@@ -38,7 +38,15 @@ public class SessionArchive {
     private final ScheduledExecutorService retention;
     // All store writes go through one thread: ASR workers and the audio pipeline never wait on the
     // disk or the database, and a session's writes stay in order (the final read sees every segment).
+    // When the store stalls and lma.session.store-write-queue writes wait, later segment and checkpoint
+    // writes are dropped and counted instead of running on the caller's thread; a session that lost
+    // one stores no further checkpoint (a resume after a crash must not skip audio whose segment is not
+    // stored) and its final document, built from memory, still holds every segment.
+    private static final int FINISH_RESERVE = 1_000;
     private final java.util.concurrent.ThreadPoolExecutor writer;
+    private final int writeLimit;
+    private final java.util.Set<String> degraded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final io.micrometer.core.instrument.Counter dropped;
 
     public SessionArchive(SessionStore store, AnalysisService analysis, SessionConfig config, MeterRegistry meters) {
         this.store = store;
@@ -57,12 +65,17 @@ public class SessionArchive {
             return t;
         });
         retention.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
+        this.writeLimit = Math.max(1, config.storeWriteQueue());
+        // the reserve above the limit is for finishing sessions (never dropped); past it, execute throws
         this.writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> {
+                new java.util.concurrent.ArrayBlockingQueue<>(writeLimit + FINISH_RESERVE), r -> {
             Thread t = new Thread(r, "session-store-writer");
             t.setDaemon(true);
             return t;
-        }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+        }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+        this.dropped = io.micrometer.core.instrument.Counter.builder("lma_session_store_writes_dropped_total")
+                .description("segment/checkpoint writes dropped because the session store fell behind").register(meters);
+        meters.gauge("lma_session_store_queue_depth", writer, w -> w.getQueue().size());
     }
 
     /** Waits (up to {@code timeout}) until every store write queued so far is done. */
@@ -94,12 +107,23 @@ public class SessionArchive {
     }
 
     void checkpoint(String id, AudioCheckpoint checkpoint) {
+        if (degraded.contains(id)) {
+            return;  // a write of this session was dropped: its stored checkpoint stays where everything is stored
+        }
         write(id, "store its audio checkpoint", at -> store.checkpoint(id, checkpoint, at));
     }
 
     /** Queues one store write, stamped now; a failure is logged, never thrown at the session. */
     private void write(String id, String what, java.util.function.Consumer<Instant> write) {
         Instant at = Instant.now();
+        if (writer.getQueue().size() >= writeLimit) {
+            dropped.increment();
+            if (degraded.add(id)) {
+                LOG.warnf("session %s: the session store is %d writes behind; could not %s (dropped, counted in"
+                        + " lma_session_store_writes_dropped_total; the final document still has every segment)", id, writeLimit, what);
+            }
+            return;
+        }
         writer.execute(() -> {
             try {
                 write.accept(at);
@@ -133,6 +157,18 @@ public class SessionArchive {
      * replicas) merged with this process's, by segment number.
      */
     CompletionStage<FinalDocument> finish(String id, String language, List<Recognition> transcript) {
+        try {
+            return finishQueued(id, language, transcript).whenComplete((d, e) -> degraded.remove(id));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            degraded.remove(id);
+            List<TranscriptEntry> entries = transcript.stream().map(TranscriptEntry::of).toList();
+            LOG.errorf("session %s: the session store is %d writes behind; its final document is not stored", id, writeLimit + FINISH_RESERVE);
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    FinalDocument.partial(id, language, entries, "failed", "the session store is too far behind"));
+        }
+    }
+
+    private CompletionStage<FinalDocument> finishQueued(String id, String language, List<Recognition> transcript) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             java.util.TreeMap<Integer, TranscriptEntry> merged = new java.util.TreeMap<>();
             try {

@@ -54,4 +54,11 @@ public interface SessionConfig {
     /** Force every journal append to disk (embedded store). */
     @WithDefault("true")
     boolean fsync();
+
+    /**
+     * Segment and checkpoint writes that may wait for a slow store; beyond it they are dropped and
+     * counted (lma_session_store_writes_dropped_total), never run on an audio or ASR thread.
+     */
+    @WithDefault("10000")
+    int storeWriteQueue();
 }

@@ -1,0 +1,102 @@
+package io.localmodels.session;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A stalled store never makes the audio pipeline or an ASR worker wait, and never leaves a checkpoint ahead of the segments. */
+class SessionArchiveTest {
+
+    /** Records who wrote what; the first write waits until released (a database that stopped answering). */
+    static final class StalledStore implements SessionStore {
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<String> writes = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+
+        private void record(String what) {
+            threads.add(Thread.currentThread().getName());
+            if (writes.isEmpty()) {
+                writes.add(what);
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            writes.add(what);
+        }
+
+        public void started(String id, String language, Instant at) { record("started " + id); }
+        public void segment(String id, TranscriptEntry segment, Instant at) { record("segment " + id + " " + segment.segmentId()); }
+        public void checkpoint(String id, AudioCheckpoint checkpoint, Instant at) { record("checkpoint " + id + " " + checkpoint.samples()); }
+        public void finished(String id, FinalDocument document, Instant at) { record("finished " + id); }
+        public Optional<StoredSession> find(String id) { return Optional.empty(); }
+        public Page list(Instant since, String cursor, int limit) { return new Page(List.of(), null); }
+        public boolean delete(String id) { return false; }
+        public int purgeBefore(Instant cutoff) { return 0; }
+        public long count() { return 0; }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T config(Class<T> type, Map<String, Object> values) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (proxy, method, args) -> {
+            if (values.containsKey(method.getName())) {
+                return values.get(method.getName());
+            }
+            throw new UnsupportedOperationException(method.getName());
+        });
+    }
+
+    private static Recognition segment(int id) {
+        return new Recognition(id, id, id + 0.5, "texto " + id, "es", -0.2, 0.01, null, List.of());
+    }
+
+    private static AudioCheckpoint checkpoint(long samples) {
+        return new AudioCheckpoint(16000, "pcm16", 1, samples, samples * 2, null, "0".repeat(64), "");
+    }
+
+    @Test
+    void aFullWriteQueueDropsAndCountsInsteadOfRunningOnTheCallersThread() throws Exception {
+        StalledStore store = new StalledStore();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        SessionConfig sessions = config(SessionConfig.class, Map.of("storeWriteQueue", 50, "retention", Duration.ofDays(30)));
+        SessionArchive archive = new SessionArchive(store, null, sessions, meters);
+        try {
+            archive.checkpoint("a", checkpoint(16000));      // the writer takes it and stalls
+            for (int i = 1; i <= 80; i++) {
+                archive.segment("a", segment(i));            // 50 wait; 30 are dropped, here, at once
+            }
+            archive.checkpoint("a", checkpoint(32000));      // would claim audio whose segments are not stored
+            archive.segment("b", segment(1));                // dropped too: the queue is still full
+            assertEquals(31.0, meters.get("lma_session_store_writes_dropped_total").counter().count());
+            assertEquals(50.0, meters.get("lma_session_store_queue_depth").gauge().value());
+            store.release.countDown();
+            archive.flush(Duration.ofSeconds(20));
+            archive.checkpoint("a", checkpoint(48000));      // the queue has room again, but "a" lost writes
+            archive.segment("c", segment(1));                // another session is stored as usual
+            archive.flush(Duration.ofSeconds(20));
+        } finally {
+            archive.close();
+        }
+        assertTrue(store.threads.stream().allMatch(t -> t.equals("session-store-writer")),
+                "every store call ran on the writer, none on the caller's thread: " + store.threads.stream().distinct().toList());
+        assertEquals(52, store.writes.size(), store.writes.toString());
+        assertEquals("checkpoint a 16000", store.writes.get(0));
+        assertTrue(store.writes.stream().noneMatch(w -> w.startsWith("checkpoint a 32000") || w.startsWith("checkpoint a 48000")),
+                "no checkpoint of a session after it lost a write: " + store.writes);
+        assertEquals("segment c 1", store.writes.get(store.writes.size() - 1));
+    }
+}
