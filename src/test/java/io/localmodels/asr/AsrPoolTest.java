@@ -30,7 +30,8 @@ class AsrPoolTest {
                 }
             }
             List<AsrPool.BatchStats> batches = new CopyOnWriteArrayList<>();
-            try (AsrPool pool = new AsrPool(engine::transcribe, 1, 16, Duration.ofMillis(300), 8, batches::add)) {
+            // a window far longer than the test: the batch goes when it is full (max-batch = 6), not when time runs out
+            try (AsrPool pool = new AsrPool(engine::transcribe, 1, 16, Duration.ofSeconds(60), requests.size(), batches::add)) {
                 List<CompletableFuture<Transcription>> futures = new ArrayList<>();
                 for (AsrRequest r : requests) {
                     futures.add(pool.submit(r));
@@ -49,7 +50,9 @@ class AsrPoolTest {
     @Test
     void aFullQueueRefusesInsteadOfGrowing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch taken = new CountDownLatch(1);
         AsrPool.BatchRunner blocked = batch -> {
+            taken.countDown();
             release.await(30, TimeUnit.SECONDS);
             return batch.stream().map(r -> new Transcription("en", 1, new int[0], List.of(), 0, 0, 0, null)).toList();
         };
@@ -57,11 +60,9 @@ class AsrPoolTest {
             AsrRequest r = new AsrRequest(new float[16000], "en", AsrRequest.Task.TRANSCRIBE, false, null, 0);
             List<CompletableFuture<Transcription>> accepted = new ArrayList<>();
             accepted.add(pool.submit(r));
-            // the worker takes the first; wait until it did so the queue's two places are free
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (pool.queued() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            // the worker takes the first and holds it: the queue's two places are free
+            assertTrue(taken.await(30, TimeUnit.SECONDS), "the worker took the first request");
+            assertEquals(0, pool.queued());
             accepted.add(pool.submit(r));
             accepted.add(pool.submit(r));
             AsrBusyException busy = assertThrows(AsrBusyException.class, () -> pool.submit(r));
