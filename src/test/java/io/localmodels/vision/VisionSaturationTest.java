@@ -77,8 +77,7 @@ class VisionSaturationTest {
         for (int i = 0; i < 16; i++) {
             bodies.add(body(null));
         }
-        long t0 = System.nanoTime();
-        List<HttpResponse<String>> responses = burst(bodies);
+        List<HttpResponse<String>> responses = burst(bodies);  // every request has a 30 s timeout: a hang fails it
         long ok = responses.stream().filter(r -> r.statusCode() == 200).count();
         List<HttpResponse<String>> busy = responses.stream().filter(r -> r.statusCode() == 503).toList();
         assertEquals(16, ok + busy.size(), "only 200 and 503: " + responses.stream().map(HttpResponse::statusCode).toList());
@@ -88,7 +87,6 @@ class VisionSaturationTest {
             assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
             assertTrue(r.body().contains("\"code\":\"busy\""), r.body());
         }
-        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(25), "nothing hangs");
         given().get("/q/metrics").then().body(containsString("lma_vision_rejected_total{reason=\"queue_full\"}"))
                 .body(containsString("lma_vision_queue_depth"))
                 .body(containsString("lma_vision_seconds_count{stage=\"detect\"}"));
