@@ -47,7 +47,10 @@ public class VlmEngine {
     private final VlmConfig config;
     private final HttpClient http;
     private int consecutiveFailures;
-    private long openUntilNanos;
+    private long openUntilNanos = CLOSED;
+    private static final long CLOSED = Long.MIN_VALUE;
+    // the breaker's time source; tests move it instead of sleeping through open-duration
+    private java.util.function.LongSupplier nanoClock = System::nanoTime;
     private volatile String lastError;
 
     public VlmEngine(VlmConfig config) {
@@ -69,7 +72,7 @@ public class VlmEngine {
         if (!configured()) {
             return "disabled";
         }
-        return lastError == null && System.nanoTime() >= openUntilNanos ? "ok" : "degraded";
+        return lastError == null && nanoClock.getAsLong() >= openUntilNanos ? "ok" : "degraded";
     }
 
     public String lastError() {
@@ -92,7 +95,19 @@ public class VlmEngine {
     }
 
     private synchronized boolean allowCall() {
-        return System.nanoTime() >= openUntilNanos;
+        return nanoClock.getAsLong() >= openUntilNanos;
+    }
+
+    /** Tests: the breaker's clock (nanoseconds, like System.nanoTime). */
+    synchronized void useClock(java.util.function.LongSupplier nanos) {
+        nanoClock = nanos;
+    }
+
+    /** Tests: a closed breaker with no failure counted, as after start-up. */
+    synchronized void resetBreaker() {
+        consecutiveFailures = 0;
+        openUntilNanos = CLOSED;
+        lastError = null;
     }
 
     private synchronized void succeeded() {
@@ -104,7 +119,7 @@ public class VlmEngine {
         lastError = reason;
         consecutiveFailures++;
         if (consecutiveFailures >= config.failureThreshold()) {
-            openUntilNanos = System.nanoTime() + config.openDuration().toNanos();
+            openUntilNanos = nanoClock.getAsLong() + config.openDuration().toNanos();
             LOG.warnf("vision VLM at %s failed %d times in a row (%s); skipping it for %d s",
                     redact(config.baseUrl().get()), consecutiveFailures, reason, config.openDuration().toSeconds());
             consecutiveFailures = 0;

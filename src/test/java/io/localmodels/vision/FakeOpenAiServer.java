@@ -32,6 +32,14 @@ public class FakeOpenAiServer implements QuarkusTestResourceLifecycleManager {
 
     private HttpServer server;
 
+    /** Back to a plain-text answer with nothing recorded: each test starts from here, whatever ran before. */
+    static void reset() {
+        mode = Mode.TEXT;
+        requests.clear();
+        authorizations.clear();
+        calls.set(0);
+    }
+
     @Override
     public Map<String, String> start() {
         try {

@@ -8,10 +8,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,21 +21,28 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The VLM engine against an OpenAI-format server on loopback: request shape, answers, failures, fallback, breaker. */
 @QuarkusTest
 @TestProfile(VlmEngineTest.WithVlm.class)
 @QuarkusTestResource(value = FakeOpenAiServer.class, restrictToAnnotatedClass = true)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VlmEngineTest {
 
     /** Own profile, so the fake server's config does not leak into other tests' application. */
     public static class WithVlm implements QuarkusTestProfile {
     }
 
+    @jakarta.inject.Inject
+    VlmEngine vlm;
+
     @BeforeEach
     void ready() {
+        // no test depends on another: the fake server and the breaker start fresh each time
+        FakeOpenAiServer.reset();
+        vlm.resetBreaker();
+        vlm.useClock(System::nanoTime);
         SharedFiles.require("models/yolox-nano/yolox_nano.onnx");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'model:yolox-nano' }.data.state", equalTo("loaded")));
@@ -54,7 +58,6 @@ class VlmEngineTest {
     }
 
     @Test
-    @Order(1)
     void successSendsTheImageAsADataUrlWithTheSpanishPrompt() throws Exception {
         FakeOpenAiServer.mode = FakeOpenAiServer.Mode.TEXT;
         FakeOpenAiServer.requests.clear();
@@ -79,7 +82,6 @@ class VlmEngineTest {
     }
 
     @Test
-    @Order(2)
     void englishRequestsGetTheEnglishPrompt() throws Exception {
         FakeOpenAiServer.mode = FakeOpenAiServer.Mode.TEXT;
         FakeOpenAiServer.requests.clear();
@@ -89,7 +91,6 @@ class VlmEngineTest {
     }
 
     @Test
-    @Order(3)
     void jsonAnswersMergeTheirRisks() throws Exception {
         FakeOpenAiServer.mode = FakeOpenAiServer.Mode.JSON_RISKS;
         JsonPath r = post(null);
@@ -99,7 +100,6 @@ class VlmEngineTest {
     }
 
     @Test
-    @Order(4)
     void serverErrorTimeoutAndMalformedAnswersFallBackAndTheBreakerOpens() throws Exception {
         for (FakeOpenAiServer.Mode m : new FakeOpenAiServer.Mode[] {FakeOpenAiServer.Mode.ERROR_500,
                 FakeOpenAiServer.Mode.MALFORMED}) {
@@ -111,6 +111,7 @@ class VlmEngineTest {
         }
         // Two failures in a row (threshold 2): the circuit is open, the server is not called.
         int before = FakeOpenAiServer.calls.get();
+        assertEquals(2, before);
         FakeOpenAiServer.mode = FakeOpenAiServer.Mode.TEXT;
         JsonPath skipped = post(null);
         assertEquals(before, FakeOpenAiServer.calls.get(), "open circuit: no call");
@@ -118,15 +119,18 @@ class VlmEngineTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'vlm' }.data.state", equalTo("degraded"));
 
-        // After open-duration (2 s) one trial call goes through and closes the circuit.
-        Thread.sleep(2100);
+        // After open-duration (2 s) one trial call goes through and closes the circuit: the breaker's clock
+        // is moved past it instead of waiting
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        vlm.useClock(now::get);
+        assertEquals("template", post(null).getString("models.description"), "still open");
+        now.addAndGet(java.time.Duration.ofSeconds(2).toNanos() + 1);
         JsonPath back = post(null);
         assertEquals("vlm", back.getString("models.description"));
         given().get("/q/health/ready").then().body("checks.find { it.name == 'vlm' }.data.state", equalTo("ok"));
     }
 
     @Test
-    @Order(5)
     void stalledServerTimesOut() throws Exception {
         FakeOpenAiServer.mode = FakeOpenAiServer.Mode.STALL;
         JsonPath r = post(null);
@@ -136,8 +140,47 @@ class VlmEngineTest {
     }
 
     @Test
-    @Order(6)
-    void credentialsNeverReachTheLogs() {
+    void credentialsNeverReachTheLogs() throws Exception {
         assertEquals("http://host:8000/v1", VlmEngine.redact(URI.create("http://user:secret@host:8000/v1?key=abc")));
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(new java.util.logging.SimpleFormatter().formatMessage(r) + (r.getThrown() == null ? "" : " " + r.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(VlmEngine.class.getName());
+        log.addHandler(capture);
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        try {
+            java.util.Map<String, Object> values = java.util.Map.of(
+                    "baseUrl", java.util.Optional.of(URI.create("http://user:s3cret-pass@127.0.0.1:" + closed + "/v1?key=q-key-123")),
+                    "model", "m", "apiKey", java.util.Optional.of("sk-never-logged"), "timeout", java.time.Duration.ofSeconds(1),
+                    "maxTokens", 16, "failureThreshold", 2, "openDuration", java.time.Duration.ofSeconds(30));
+            VlmConfig config = (VlmConfig) java.lang.reflect.Proxy.newProxyInstance(VlmConfig.class.getClassLoader(),
+                    new Class<?>[]{VlmConfig.class}, (proxy, method, args) -> values.get(method.getName()));
+            VlmEngine engine = new VlmEngine(config);   // logs where it talks to
+            byte[] jpeg = Files.readAllBytes(SharedFiles.require("images/dog.jpg"));
+            engine.describe(jpeg, "image/jpeg", "es", null);   // fails: logged
+            engine.describe(jpeg, "image/jpeg", "es", null);   // fails again: the breaker opens, logged
+        } finally {
+            log.removeHandler(capture);
+        }
+        assertTrue(logged.size() >= 3, "the start-up line and both failures were captured: " + logged);
+        for (String line : logged) {
+            assertFalse(line.contains("s3cret-pass") || line.contains("q-key-123") || line.contains("sk-never-logged")
+                    || line.contains("user:"), "a credential in the log: " + line);
+        }
     }
 }
