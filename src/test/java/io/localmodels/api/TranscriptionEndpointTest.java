@@ -180,4 +180,17 @@ class TranscriptionEndpointTest {
                 .body("error.code", equalTo("missing_file"));
         assertFalse(given().get("/q/metrics").asString().isEmpty());
     }
+
+    @Test
+    void translationsRunTheTranslateTask() {
+        Path jfk = SharedFiles.require("audio/jfk.wav");
+        io.restassured.path.json.JsonPath translated = given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("language", "es")
+                .multiPart("response_format", "verbose_json").post("/v1/audio/translations").then().statusCode(200).extract().jsonPath();
+        io.restassured.path.json.JsonPath transcribed = given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("language", "es")
+                .multiPart("response_format", "verbose_json").post("/v1/audio/transcriptions").then().statusCode(200).extract().jsonPath();
+        assertEquals("translate", translated.getString("task"));
+        assertEquals("transcribe", transcribed.getString("task"));
+        // the two tasks give the decoder different prompts (<|translate|> / <|transcribe|>): the fixture model answers differently
+        org.junit.jupiter.api.Assertions.assertNotEquals(transcribed.getString("text"), translated.getString("text"));
+    }
 }
