@@ -32,7 +32,8 @@ public class ModelsResource {
     }
 
     /** Bytes of a running fetch. */
-    public record ProgressView(long doneBytes, long totalBytes, int percent, String file) {
+    public record ProgressView(@com.fasterxml.jackson.annotation.JsonProperty("done_bytes") long doneBytes,
+                               @com.fasterxml.jackson.annotation.JsonProperty("total_bytes") long totalBytes, int percent, String file) {
     }
 
     /**

@@ -71,7 +71,10 @@ class HubWhisperStartTest {
         JsonPath downloading = asrCheck();
         assertEquals("UP", downloading.getString("status"), "a download does not take the replica out of service");
         assertTrue(downloading.getString("data.progress").endsWith("%"), downloading.prettify());
-        assertEquals("downloading", given().get("/models/whisper-small").then().statusCode(200).extract().path("state"));
+        JsonPath model = given().get("/models/whisper-small").then().statusCode(200).extract().jsonPath();
+        assertEquals("downloading", model.getString("state"));
+        assertTrue(model.getLong("progress.total_bytes") > 0 && model.getLong("progress.done_bytes") <= model.getLong("progress.total_bytes"),
+                "bytes done / total while downloading: " + model.prettify());
 
         try (WsClient ws = WsClient.connect(vertx, base)) {
             ws.json(new JsonObject().put("type", "config").put("sample_rate", 16000).put("encoding", "pcm16").put("language", "es"));
