@@ -9,7 +9,7 @@ import java.util.Map;
 /** A loopback chat-completions server as the service's analysis engine. */
 public class FakeChatResource implements QuarkusTestResourceLifecycleManager {
 
-    static volatile FakeChatServer server;
+    public static volatile FakeChatServer server;
 
     @Override
     public Map<String, String> start() {
