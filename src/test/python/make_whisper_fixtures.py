@@ -624,9 +624,20 @@ CASES = [
     ("jfk-es-timestamps-v3", "v3", "jfk", "es", "transcribe", True, 32, "128-mel / 51866 layout, shifted specials"),
     ("noise-detect-v3", "v3", "noise", None, "transcribe", False, 24, "language detection with 100 languages"),
     ("chirp-en-short", "v2", "chirp", "en", "transcribe", False, 3, "the max-token bound"),
+    ("jfk-en-prompt", "v2", "jfk", "en", "transcribe", False, 24, "the prompt prefix: <|startofprev|> and the prompt's tokens"),
     ("jfk-english-only", "en", "jfk", "en", "transcribe", False, 24, "English-only start sequence (no language, no task)"),
     ("jfk-english-only-timestamps", "en", "jfk", "en", "transcribe", True, 32, "English-only with the timestamp rules"),
 ]
+
+# Cases with a prompt (the request's previous text): words that are single tokens of the vocabulary, so the prefix
+# needs no BPE here: <|startofprev|>, then " hello", " world", then the start sequence.
+PROMPTS = {"jfk-en-prompt": "hello world"}
+
+
+def prompt_tokens(tokenizer_dir, text):
+    vocab = json.load(open(f"{tokenizer_dir}/tokenizer.json"))["model"]["vocab"]
+    return [vocab["\u0120" + w] for w in text.split()]
+
 
 # Fixture folders: (folder, family, how it differs). Each is decoded against its family's cases with the same goldens.
 VARIANTS = [
@@ -724,7 +735,8 @@ def main():
             mel = torch.from_numpy(np.load(f"{out}/mel_{sig}_{FAMILIES[fam]['n_mels']}.npy"))[None]
             e = m.encode(mel)
             detected = detect_language(recomputing(m, e), sp) if lang is None else None
-            prefix = prefix_for(sp, lang or detected, task, ts)
+            previous = [sp.sot_prev] + prompt_tokens(args.tokenizer, PROMPTS[name]) if name in PROMPTS else []
+            prefix = previous + prefix_for(sp, lang or detected, task, ts)
             tokens, sum_lp, no_speech, stats = greedy(recomputing(m, e), sp, prefix, ts, max_new)
             if fam == "v2":
                 # the float16-I/O export has goldens of its own: rounding at the graph edges changes tokens
@@ -732,7 +744,7 @@ def main():
                 for mode in ("recompute", "cached"):
                     d = dict(zip(("recompute", "cached"), fp16_io_decoders(m, mel)))[mode]
                     det16 = detect_language(fp16_io_decoders(m, mel)[0], sp) if lang is None else None
-                    p16 = prefix_for(sp, lang or det16, task, ts)
+                    p16 = previous + prefix_for(sp, lang or det16, task, ts)
                     t16, lp16, ns16, _ = greedy(d, sp, p16, ts, max_new)
                     variant[mode] = {"detected_language": det16, "tokens": t16, "avg_logprob": lp16 / (len(t16) + 1),
                                      "no_speech_prob": ns16}
@@ -743,7 +755,8 @@ def main():
                 "name": name, "family": fam, "signal": sig, "language": lang, "detected_language": detected,
                 "task": task, "timestamps": ts, "max_new_tokens": max_new, "prefix": prefix, "tokens": tokens,
                 "sum_logprob": sum_lp, "avg_logprob": sum_lp / (len(tokens) + 1), "no_speech_prob": no_speech,
-                "exercises": why, "rules_fired": stats})
+                "exercises": why, "rules_fired": stats, "prompt": PROMPTS.get(name),
+                "prompt_tokens": previous[1:]})
             print(f"{name}: prefix={prefix} tokens={len(tokens)} {stats}", file=sys.stderr)
         for rule in ("forced_timestamp", "after_pair_text_only", "after_single_ts_no_text", "monotonic_cut",
                      "initial_ts_limit", "eot", "max_tokens", "timestamps"):

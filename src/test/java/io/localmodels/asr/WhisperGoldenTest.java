@@ -157,6 +157,21 @@ class WhisperGoldenTest {
     }
 
     @Test
+    void aPromptBecomesStartOfPrevAndItsTokensBeforeTheStartSequence() throws Exception {
+        JsonNode c = null;
+        for (JsonNode x : goldens.path("cases")) {
+            if (x.path("prompt").isTextual()) {
+                c = x;
+            }
+        }
+        assertTrue(c != null, "the goldens have a prompted case");
+        WhisperTokenizer tokenizer = engines.get("v2-merged").tokenizer();
+        assertArrayEquals(ints(c.path("prompt_tokens")), tokenizer.encode(" " + c.path("prompt").asText()),
+                "the prompt encodes to the tokens the reference put after <|startofprev|>");
+        // the decode itself is checked with every other case (everyCaseReproducesTheGoldenTokens...)
+    }
+
+    @Test
     void compressionRatioIsZlibs() {
         for (JsonNode c : goldens.path("compression")) {
             assertEquals(c.path("ratio").asDouble(), WhisperEngine.compressionRatio(c.path("text").asText()), 1e-12, c.path("text").asText());
@@ -168,7 +183,8 @@ class WhisperGoldenTest {
             float[] audio = Npy.read(WhisperFixtures.dir().resolve("signal_" + c.path("signal").asText() + ".npy")).data();
             String language = c.path("language").isNull() ? null : c.path("language").asText();
             AsrRequest.Task task = c.path("task").asText().equals("translate") ? AsrRequest.Task.TRANSLATE : AsrRequest.Task.TRANSCRIBE;
-            return new AsrRequest(audio, language, task, c.path("timestamps").asBoolean(), null, 0);
+            String prompt = c.path("prompt").isTextual() ? c.path("prompt").asText() : null;
+            return new AsrRequest(audio, language, task, c.path("timestamps").asBoolean(), prompt, 0);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
