@@ -33,9 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A new user's first start: nothing configured but the Hub's address (HF_ENDPOINT) and an empty
  * Hugging Face cache. lma.asr.model=auto picks onnx-community/whisper-small on this CPU machine, the
- * service fetches it from a loopback Hub serving the fixture Whisper under that name (slowly, so a
- * session sees the download), and the session that was already talking gets transcripts once it is
- * ready.
+ * service fetches it from a loopback Hub serving the fixture Whisper under that name, and the session
+ * that was already talking gets transcripts once it is
+ * ready. The loopback Hub holds the encoder's download until the test has seen the session's notice.
  */
 @QuarkusTest
 @TestProfile(HubWhisperStartTest.FreshMachine.class)
@@ -49,7 +49,7 @@ class HubWhisperStartTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(FakeHubResource.class, Map.of("slow-encoder-ms", "4000"), true));
+            return List.of(new TestResourceEntry(FakeHubResource.class, Map.of("hold-encoder", "true"), true));
         }
     }
 
@@ -83,6 +83,7 @@ class HubWhisperStartTest {
             JsonObject notice = ws.await(m -> "notice".equals(m.getString("type")), 30, "the asr_loading notice");
             assertEquals("asr_loading", notice.getString("code"), notice.encode());
             assertTrue(notice.getString("message").contains("%"), "the notice says how far the download is: " + notice);
+            FakeHubResource.hub().release();  // the download completes
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().get("/q/health/ready").then()
                     .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
             AudioResumeTest.sendFrames(ws, jfk, 0, jfk.length);

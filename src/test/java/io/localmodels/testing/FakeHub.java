@@ -60,6 +60,7 @@ public final class FakeHub implements AutoCloseable {
     private final Map<String, AtomicInteger> corrupt = new ConcurrentHashMap<>();  // sha256 -> times left
     private final Map<String, Long> delays = new ConcurrentHashMap<>();  // sha256 -> millis before the body
     private final Map<String, String> announced = new ConcurrentHashMap<>();  // sha256 -> X-Linked-Etag to send instead
+    private final Map<String, java.util.concurrent.CountDownLatch> held = new ConcurrentHashMap<>();  // sha256 -> released when
 
     public FakeHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -153,6 +154,15 @@ public final class FakeHub implements AutoCloseable {
     /** Every response for the file with these bytes waits {@code millis} before its body (a slow link). */
     public void delay(byte[] file, long millis) {
         delays.put(sha256(file), millis);
+    }
+
+    /** Responses for the file with these bytes wait, before their body, until {@link #release()}: a download in progress. */
+    public void hold(byte[] file) {
+        held.put(sha256(file), new java.util.concurrent.CountDownLatch(1));
+    }
+
+    public void release() {
+        held.values().forEach(java.util.concurrent.CountDownLatch::countDown);
     }
 
     /** The resolve response of this file announces another sha256 than the listing (the revision moved in between). */
@@ -276,6 +286,14 @@ public final class FakeHub implements AutoCloseable {
                 }
             }
         }
+        java.util.concurrent.CountDownLatch gate = held.get(sha);
+        if (gate != null) {
+            try {
+                gate.await(120, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Long wait = delays.get(sha);
         if (wait != null) {
             try {
@@ -328,6 +346,7 @@ public final class FakeHub implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         hub.stop(0);
         cdn.stop(0);
     }

@@ -23,7 +23,8 @@ import java.util.Random;
  * Starts a {@link FakeHub} before the service and points the service at it, with a fresh, empty
  * Hugging Face cache, as a new user's machine has. Arguments: {@code repo} (what to serve the v2
  * fixture as), {@code model} (lma.asr.model), {@code gated} (serve it gated), {@code prefetch}
- * (fill the cache before the start, then forget those requests), {@code offline}, {@code slow-encoder-ms}.
+ * (fill the cache before the start, then forget those requests), {@code offline}, {@code hold-encoder} (the encoder's
+ * download waits until the test calls {@code hub().release()}).
  */
 public class FakeHubResource implements QuarkusTestResourceLifecycleManager {
 
@@ -74,8 +75,8 @@ public class FakeHubResource implements QuarkusTestResourceLifecycleManager {
             commit = Boolean.parseBoolean(args.get("gated")) ? hub.serveGated(repo, fixture, "hf_granted") : hub.serve(repo, fixture, decoys);
             System.setProperty("lma.test.fake-hub.cache-dir", cacheDir.toString());
             System.setProperty("lma.test.fake-hub.commit", commit);
-            if (args.containsKey("slow-encoder-ms")) {
-                hub.delay(Files.readAllBytes(fixture.resolve("onnx/encoder_model.onnx")), Long.parseLong(args.get("slow-encoder-ms")));
+            if (Boolean.parseBoolean(args.get("hold-encoder"))) {
+                hub.hold(Files.readAllBytes(fixture.resolve("onnx/encoder_model.onnx")));
             }
             if (Boolean.parseBoolean(args.get("prefetch"))) {
                 HubSettings s = new HubSettings(hub.endpoint(), cacheDir, Optional.empty(), false);
