@@ -166,8 +166,10 @@ class HubFetcherTest {
         }
         assertEquals(snapshot, fetcher(settings(true, null), 3).fetch(REF, whisper(FP32), new DownloadProgress()));
         assertEquals(List.of(), hub.requests());
-        assertEquals(snapshot, fetcher().fetch(REF, whisper(FP32), new DownloadProgress()));
+        DownloadProgress online = new DownloadProgress();
+        assertEquals(snapshot, fetcher().fetch(REF, whisper(FP32), online));
         assertEquals(1, hub.requests().size(), "online: the listing only, every file already there: " + hub.requests());
+        assertEquals(0, online.totalBytes(), "nothing of the hand-laid snapshot counts as still to fetch");
     }
 
     @Test
