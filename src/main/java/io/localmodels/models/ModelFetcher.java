@@ -61,13 +61,14 @@ public class ModelFetcher {
             }
         }
         for (ModelPrefetch p : prefetches) {
-            if (p.target().isEmpty()) {
+            var target = p.target();
+            if (target.isEmpty()) {
                 continue;
             }
             try {
-                LOG.infof("fetch-only: %s ok: %s", p.target().get(), p.fetch());
+                LOG.infof("fetch-only: %s ok: %s", target.get(), p.fetch());
             } catch (Exception e) {
-                failures.add(p.target().get() + ": " + e.getMessage());
+                failures.add(target.get() + ": " + e.getMessage());
             }
         }
         return failures;

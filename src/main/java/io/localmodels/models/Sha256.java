@@ -14,7 +14,7 @@ public final class Sha256 {
     private Sha256() {
     }
 
-    public static MessageDigest newDigest() {
+    static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -22,12 +22,12 @@ public final class Sha256 {
         }
     }
 
-    public static String hex(MessageDigest digest) {
+    static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Feeds a file's bytes into {@code digest}; returns how many were read. */
-    public static long update(MessageDigest digest, Path file) throws IOException {
+    static long update(MessageDigest digest, Path file) throws IOException {
         long n = 0;
         byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.LongConsumer;
@@ -184,9 +183,7 @@ final class BlobDownload {
             return "size mismatch, listed " + f.size() + " bytes, received " + size;
         }
         if (f.lfs()) {
-            MessageDigest d = Sha256.newDigest();
-            Sha256.update(d, part);
-            String actual = Sha256.hex(d);
+            String actual = Sha256.of(part);
             if (!actual.equals(f.sha256())) {
                 return "sha256 mismatch, expected " + f.sha256() + ", actual " + actual;
             }
