@@ -11,12 +11,10 @@ public final class DownloadProgress {
     private final AtomicLong done = new AtomicLong();
     private volatile long total;
     private volatile String file;
-    private volatile boolean active;
 
     void start(long totalBytes) {
         done.set(0);
         total = totalBytes;
-        active = totalBytes > 0;
     }
 
     void file(String path) {
@@ -28,13 +26,7 @@ public final class DownloadProgress {
     }
 
     void finish() {
-        active = false;
         file = null;
-    }
-
-    /** True while bytes are being received. */
-    public boolean active() {
-        return active;
     }
 
     public long doneBytes() {

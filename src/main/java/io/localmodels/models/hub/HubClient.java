@@ -57,10 +57,6 @@ public final class HubClient {
         this.readTimeout = readTimeout;
     }
 
-    public URI endpoint() {
-        return settings.endpoint();
-    }
-
     /** The commit {@code ref} names and every file in it, with sizes and LFS sha256s. */
     public HubListing listing(HubRef ref) throws IOException {
         URI uri = URI.create(settings.endpoint() + "/api/models/" + ref.repo() + "/revision/" + encode(ref.revision()) + "?blobs=true");

@@ -13,8 +13,4 @@ public record HubListing(HubRef ref, String commit, List<HubFile> files) {
     public Optional<HubFile> file(String path) {
         return files.stream().filter(f -> f.path().equals(path)).findFirst();
     }
-
-    public boolean has(String path) {
-        return file(path).isPresent();
-    }
 }
