@@ -10,11 +10,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lma.analysis")
 public interface AnalysisConfig {
 
-    enum Engine { AUTO, OPENAI, NONE }
+    enum Engine { AUTO, OPENAI, LLAMA, NONE }
 
     enum StructuredOutput { AUTO, JSON_SCHEMA, JSON_OBJECT }
 
-    /** auto: openai when base-url is set, else none. */
+    /** auto: openai when base-url is set, else llama when lma.llm.model is not none, else none. */
     @WithDefault("auto")
     Engine engine();
 

@@ -1,5 +1,6 @@
 package io.localmodels.analysis;
 
+import io.localmodels.llm.LlmService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
@@ -24,19 +25,30 @@ public class AnalysisService {
     private final ThreadPoolExecutor executor;
     private final MeterRegistry meters;
 
-    public AnalysisService(AnalysisConfig config, MeterRegistry meters) {
+    public AnalysisService(AnalysisConfig config, LlmService llm, MeterRegistry meters) {
         this.meters = meters;
-        boolean openai = switch (config.engine()) {
-            case OPENAI -> true;
-            case NONE -> false;
-            case AUTO -> config.baseUrl().isPresent();
+        AnalysisConfig.Engine chosen = switch (config.engine()) {
+            case AUTO -> config.baseUrl().isPresent() ? AnalysisConfig.Engine.OPENAI
+                    : llm.configured() ? AnalysisConfig.Engine.LLAMA : AnalysisConfig.Engine.NONE;
+            default -> config.engine();
         };
-        if (openai && config.baseUrl().isEmpty()) {
+        if (chosen == AnalysisConfig.Engine.OPENAI && config.baseUrl().isEmpty()) {
             throw new IllegalStateException("lma.analysis.engine=openai needs lma.analysis.base-url");
         }
-        this.engine = openai ? new OpenAiAnalysisEngine(config, meters) : new NoAnalysisEngine(config.engine() == AnalysisConfig.Engine.NONE
-                ? "lma.analysis.engine=none" : "no analysis server configured (lma.analysis.base-url)");
-        LOG.infof("session analysis engine: %s%s", engine.name(), openai ? " (" + config.model() + " at " + config.baseUrl().get() + ")" : "");
+        if (chosen == AnalysisConfig.Engine.LLAMA && !llm.configured()) {
+            throw new IllegalStateException("lma.analysis.engine=llama needs an LLM (lma.llm.model is none)");
+        }
+        this.engine = switch (chosen) {
+            case OPENAI -> new OpenAiAnalysisEngine(config, meters);
+            case LLAMA -> new LlamaAnalysisEngine(llm, config.temperature());
+            default -> new NoAnalysisEngine(config.engine() == AnalysisConfig.Engine.NONE ? "lma.analysis.engine=none"
+                    : "no analysis model: no server configured (lma.analysis.base-url) and no embedded LLM (lma.llm.model=none)");
+        };
+        LOG.infof("session analysis engine: %s%s", engine.name(), switch (chosen) {
+            case OPENAI -> " (" + config.model() + " at " + config.baseUrl().get() + ")";
+            case LLAMA -> " (embedded llama.cpp, lma.llm.model=" + llm.configuredModel() + ")";
+            default -> "";
+        });
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.queueCapacity()), r -> {

@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one repair round for an answer that is not the requested JSON, retries with backoff on transport
  * errors and 429/5xx, and transcripts longer than the context analysed in chunks and merged.
  */
-public final class OpenAiAnalysisEngine implements AnalysisEngine {
+public final class OpenAiAnalysisEngine extends ChunkedAnalysisEngine {
 
     private static final Logger LOG = Logger.getLogger(OpenAiAnalysisEngine.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,84 +46,23 @@ public final class OpenAiAnalysisEngine implements AnalysisEngine {
         return "openai";
     }
 
-    /** A conservative token estimate (UTF-8 bytes / 3: real tokenizers average more bytes per token). */
-    static int tokens(String text) {
-        return (text.getBytes(StandardCharsets.UTF_8).length + 2) / 3;
+    @Override
+    protected String model() {
+        return config.model();
     }
 
     @Override
-    public AnalysisOutcome analyse(String language, List<TranscriptLine> transcript) {
-        try {
-            List<List<TranscriptLine>> chunks = chunks(language, transcript);
-            SessionAnalysis result;
-            if (chunks.size() == 1) {
-                result = ask(language, Prompts.transcript(language, chunks.get(0), 1, 1));
-            } else {
-                LOG.infof("transcript of %d segments exceeds lma.analysis.context-tokens=%d: analysing %d chunks", transcript.size(),
-                        config.contextTokens(), chunks.size());
-                ArrayNode partials = JSON.createArrayNode();
-                for (int i = 0; i < chunks.size(); i++) {
-                    partials.add(JSON.valueToTree(ask(language, Prompts.transcript(language, chunks.get(i), i + 1, chunks.size()))));
-                }
-                result = ask(language, Prompts.merge(language, partials.toString()));
-            }
-            return new AnalysisOutcome(result, new AnalysisStatus("ok", name(), config.model(), null));
-        } catch (AnalysisFailure e) {
-            LOG.warnf("session analysis failed: %s", e.getMessage());
-            return AnalysisOutcome.failed(name(), config.model(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return AnalysisOutcome.failed(name(), config.model(), "interrupted");
-        }
+    protected int contextTokens() {
+        return config.contextTokens();
     }
 
-    /** Consecutive pieces of the transcript whose prompt fits the context with room for the answer. */
-    List<List<TranscriptLine>> chunks(String language, List<TranscriptLine> transcript) {
-        int budget = (int) ((config.contextTokens() - config.maxAnswerTokens() - tokens(Prompts.system(language))
-                - tokens(Prompts.transcript(language, List.of(), 2, 2))) * 0.9);
-        if (budget < 64) {
-            throw new IllegalStateException("lma.analysis.context-tokens is too small for the prompt and the answer");
-        }
-        List<List<TranscriptLine>> out = new ArrayList<>();
-        List<TranscriptLine> current = new ArrayList<>();
-        int used = 0;
-        for (TranscriptLine line : transcript) {
-            for (TranscriptLine piece : split(line, budget)) {
-                int cost = tokens(Prompts.line(piece)) + 1;
-                if (used + cost > budget && !current.isEmpty()) {
-                    out.add(current);
-                    current = new ArrayList<>();
-                    used = 0;
-                }
-                current.add(piece);
-                used += cost;
-            }
-        }
-        if (!current.isEmpty() || out.isEmpty()) {
-            out.add(current);
-        }
-        return out;
+    @Override
+    protected int answerTokens() {
+        return config.maxAnswerTokens();
     }
 
-    /** A line too long for one chunk on its own, cut at word boundaries. */
-    private static List<TranscriptLine> split(TranscriptLine line, int budget) {
-        if (tokens(Prompts.line(line)) < budget) {
-            return List.of(line);
-        }
-        List<TranscriptLine> pieces = new ArrayList<>();
-        StringBuilder b = new StringBuilder();
-        for (String word : line.text().split("\\s+")) {
-            if (tokens(b + " " + word) > budget / 2 && b.length() > 0) {
-                pieces.add(new TranscriptLine(line.segmentId(), line.speaker(), line.start(), line.end(), b.toString()));
-                b.setLength(0);
-            }
-            b.append(b.length() == 0 ? "" : " ").append(word);
-        }
-        pieces.add(new TranscriptLine(line.segmentId(), line.speaker(), line.start(), line.end(), b.toString()));
-        return pieces;
-    }
-
-    private SessionAnalysis ask(String language, String userPrompt) throws AnalysisFailure, InterruptedException {
+    @Override
+    protected SessionAnalysis ask(String language, String userPrompt) throws AnalysisFailure, InterruptedException {
         ArrayNode messages = JSON.createArrayNode();
         messages.addObject().put("role", "system").put("content", Prompts.system(language));
         messages.addObject().put("role", "user").put("content", userPrompt);
@@ -223,12 +161,5 @@ public final class OpenAiAnalysisEngine implements AnalysisEngine {
 
     private static String abbreviate(String s) {
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
-    }
-
-    /** A failure the outcome reports (the transcript is still delivered). */
-    static final class AnalysisFailure extends Exception {
-        AnalysisFailure(String message) {
-            super(message);
-        }
     }
 }
