@@ -39,7 +39,7 @@ public final class GgufSelection {
             first = file;
         } else {
             String q = quantization.toLowerCase(Locale.ROOT);
-            Pattern tagged = Pattern.compile("(^|.*[-._/])" + Pattern.quote(q) + "([-._].*|$)");
+            Pattern tagged = Pattern.compile("(^|.*[-._/])" + Pattern.quote(q) + "([-.].*|$)"); // '_' would continue the tag: Q4_K is not Q4_K_M
             List<String> matches = ggufs.stream().filter(p -> tagged.matcher(p.toLowerCase(Locale.ROOT)).matches())
                     .filter(p -> !p.toLowerCase(Locale.ROOT).contains("mmproj")).toList();
             if (matches.isEmpty()) {

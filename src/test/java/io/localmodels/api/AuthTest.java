@@ -50,7 +50,8 @@ class AuthTest {
 
     @Test
     void everyRouteWantsAKeyExceptProbesAndMetrics() {
-        for (String path : List.of("/models", "/models/silero-vad", "/sessions", "/sessions/x", "/vision/frames/x", "/q/openapi", "/nope")) {
+        for (String path : List.of("/models", "/models/silero-vad", "/sessions", "/sessions/x", "/vision/frames/x", "/q/openapi", "/nope",
+                "/v1/models")) {
             given().get(path).then().statusCode(401).header("WWW-Authenticate", notNullValue())
                     .body("error.code", equalTo("unauthorized"));
             given().header("Authorization", "Bearer wrong").get(path).then().statusCode(401)
@@ -58,6 +59,11 @@ class AuthTest {
         }
         given().contentType("application/json").body("{}").post("/vision/frame_b64").then().statusCode(401);
         given().multiPart("file", "a.wav", new byte[44]).post("/v1/audio/transcriptions").then().statusCode(401);
+        given().contentType("application/json").body("{\"messages\":[]}").post("/v1/chat/completions").then().statusCode(401)
+                .body("error.code", equalTo("unauthorized"));
+        // with a key the route answers for itself (no LLM in this profile)
+        given().header("Authorization", APP).contentType("application/json").body("{\"messages\":[]}").post("/v1/chat/completions")
+                .then().statusCode(503).body("error.code", equalTo("model_unavailable"));
         given().delete("/sessions/x").then().statusCode(401);
         given().header("Authorization", APP).get("/models").then().statusCode(200);
         given().header("Authorization", OPS).get("/sessions").then().statusCode(200);
