@@ -32,6 +32,7 @@ final class LlamaRunner implements AutoCloseable {
     }
 
     static {
+        LlamaNatives.prepare();
         // llama.cpp's own chatter (every tensor, every slot) goes to DEBUG; its warnings and errors stay visible
         LlamaModel.setLogger(LogFormat.TEXT, (level, text) -> {
             String line = text.stripTrailing();
@@ -123,9 +124,5 @@ final class LlamaRunner implements AutoCloseable {
     @Override
     public void close() {
         model.close();
-    }
-
-    static String jsonSchemaToGrammar(String schema) {
-        return LlamaModel.jsonSchemaToGrammar(schema);
     }
 }

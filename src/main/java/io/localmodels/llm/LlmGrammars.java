@@ -17,6 +17,7 @@ public final class LlmGrammars {
 
     /** llama.cpp's conversion of a JSON schema (the one its server uses for response_format). */
     public static String fromJsonSchema(String schema) {
+        LlamaNatives.prepare();
         return LlamaModel.jsonSchemaToGrammar(schema);
     }
 

@@ -6,7 +6,9 @@ import io.localmodels.models.hub.DownloadProgress;
 import io.localmodels.models.hub.HubException;
 import io.localmodels.models.hub.HubFetcher;
 import io.localmodels.models.hub.HubRef;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -51,11 +54,20 @@ public class LlmLocator {
     private final LlmConfig config;
     private final HubFetcher hub;
     private final OnnxRuntime runtime;
+    private final Optional<String> analysisServer;
 
-    public LlmLocator(LlmConfig config, HubFetcher hub, OnnxRuntime runtime) {
+    @Inject
+    public LlmLocator(LlmConfig config, HubFetcher hub, OnnxRuntime runtime,
+                      @ConfigProperty(name = "lma.analysis.base-url") Optional<String> analysisServer) {
         this.config = config;
         this.hub = hub;
         this.runtime = runtime;
+        this.analysisServer = analysisServer;
+    }
+
+    /** Without CDI: no analysis server. */
+    public LlmLocator(LlmConfig config, HubFetcher hub, OnnxRuntime runtime) {
+        this(config, hub, runtime, Optional.empty());
     }
 
     public String endpoint() {
@@ -73,6 +85,11 @@ public class LlmLocator {
             return new None("no LLM configured (lma.llm.model=none)");
         }
         if (value.equals("auto")) {
+            if (analysisServer.filter(u -> !u.isBlank()).isPresent()) {
+                // the one built-in user of the LLM is the analysis, and a server does that: no download
+                return new None("lma.llm.model=auto and the analysis goes to the server at lma.analysis.base-url;"
+                        + " name a model in lma.llm.model to serve /v1/chat/completions as well");
+            }
             return auto();
         }
         Path direct = Path.of(value);

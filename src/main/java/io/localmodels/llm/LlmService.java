@@ -103,6 +103,7 @@ public class LlmService {
             if (source instanceof LlmLocator.None none) {
                 state = State.DISABLED;
                 reason = none.why();
+                LOG.infof("no embedded LLM: %s", none.why());
                 return;
             }
             modelName = source instanceof LlmLocator.LocalFile f ? f.file().getFileName().toString() : source.toString();

@@ -111,6 +111,16 @@ class LlmServiceTest {
     }
 
     @Test
+    void aStopStringEndsTheAnswerBeforeIt() throws Exception {
+        String full = llm.generate(GenerationRequest.of(hello(), 0, 60, null, 1)).get().text();
+        String stop = full.substring(20, 24);
+        int at = full.indexOf(stop);
+        Generation g = llm.generate(new GenerationRequest(hello(), 0, 1, 60, List.of(stop), null, 1, null, null)).get();
+        assertEquals(full.substring(0, at), g.text(), "stopped before '" + stop + "'");
+        assertEquals("stop", g.finishReason());
+    }
+
+    @Test
     void aCancelledGenerationStopsBetweenTokens() throws Exception {
         AtomicInteger seen = new AtomicInteger();
         GenerationRequest r = new GenerationRequest(hello(), 0.8, 1, 500, List.of(), null, 5, t -> seen.incrementAndGet(),
