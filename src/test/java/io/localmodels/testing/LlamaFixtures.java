@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,18 +68,6 @@ public final class LlamaFixtures {
     }
 
     private static String python() throws InterruptedException {
-        String env = System.getenv("LMA_PYTHON");
-        for (String candidate : env != null && !env.isBlank() ? List.of(env) : List.of("/usr/bin/python3", "python3")) {
-            try {
-                Process p = new ProcessBuilder(candidate, "-c", "import numpy").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (p.waitFor(1, TimeUnit.MINUTES) && p.exitValue() == 0) {
-                    return candidate;
-                }
-            } catch (IOException e) {
-                // not there; try the next
-            }
-        }
-        return null;
+        return Python.find("import numpy");
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -115,20 +114,7 @@ public final class WhisperFixtures {
         Assumptions.abort(reason);
     }
 
-    /** LMA_PYTHON, else Debian's /usr/bin/python3, else python3 on the PATH: the first that imports torch, onnx, numpy. */
     private static String python() throws InterruptedException {
-        String env = System.getenv("LMA_PYTHON");
-        for (String candidate : env != null && !env.isBlank() ? List.of(env) : List.of("/usr/bin/python3", "python3")) {
-            try {
-                Process p = new ProcessBuilder(candidate, "-c", "import torch, onnx, numpy").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0) {
-                    return candidate;
-                }
-            } catch (IOException e) {
-                // not there; try the next
-            }
-        }
-        return null;
+        return Python.find("import torch, onnx, numpy");
     }
 }
