@@ -3,6 +3,7 @@ package io.localmodels.analysis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.localmodels.llm.OpenAiChatClient;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -73,10 +74,7 @@ final class AnalysisJson {
 
     /** The answer as an analysis; lenient only about a code fence around the JSON and absent lists. */
     static SessionAnalysis parse(String answer) throws InvalidAnalysis {
-        String text = answer.strip();
-        if (text.startsWith("```")) {
-            text = text.replaceFirst("^```[a-zA-Z]*\\s*", "").replaceFirst("\\s*```$", "");
-        }
+        String text = OpenAiChatClient.withoutCodeFence(answer);
         JsonNode root;
         try {
             root = JSON.readTree(text);

@@ -4,15 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.localmodels.llm.OpenAiChatClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,8 +24,7 @@ public final class OpenAiAnalysisEngine extends ChunkedAnalysisEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AnalysisConfig config;
-    private final HttpClient http;
-    private final URI endpoint;
+    private final OpenAiChatClient client;
     private final MeterRegistry meters;
     private final AtomicBoolean schemaRefused = new AtomicBoolean();
 
@@ -37,8 +32,7 @@ public final class OpenAiAnalysisEngine extends ChunkedAnalysisEngine {
         this.config = config;
         this.meters = meters;
         String base = config.baseUrl().orElseThrow(() -> new IllegalStateException("lma.analysis.base-url is not set"));
-        this.endpoint = URI.create(base.replaceAll("/+$", "") + "/chat/completions");
-        this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
+        this.client = new OpenAiChatClient(URI.create(base), config.apiKey(), config.timeout(), "analysis server");
     }
 
     @Override
@@ -90,46 +84,32 @@ public final class OpenAiAnalysisEngine extends ChunkedAnalysisEngine {
                 Thread.sleep(config.retryBackoff().toMillis() * attempt);
             }
             boolean schema = useSchema();
-            HttpResponse<String> response;
+            JsonNode body;
             try {
-                response = http.send(request(messages, schema), HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.http.HttpTimeoutException e) {
-                lastProblem = "no answer within " + config.timeout().toSeconds() + " s (lma.analysis.timeout)";
-                continue;
-            } catch (IOException e) {
-                lastProblem = "cannot reach " + endpoint.getHost() + ":" + endpoint.getPort() + " (" + e.getClass().getSimpleName() + ")";
-                continue;
-            }
-            int status = response.statusCode();
-            if (status == 400 && schema && config.structuredOutput() == AnalysisConfig.StructuredOutput.AUTO
-                    && response.body().toLowerCase().matches("(?s).*(response_format|json_schema|schema).*")) {
-                LOG.infof("the analysis server refused response_format json_schema; using json_object from now on");
-                schemaRefused.set(true);
-                attempt--;
-                continue;
-            }
-            if (status == 429 || status >= 500) {
-                lastProblem = "HTTP " + status + " from the analysis server";
-                continue;
-            }
-            if (status != 200) {
-                throw new AnalysisFailure("HTTP " + status + " from the analysis server: " + abbreviate(response.body()));
-            }
-            try {
-                JsonNode body = JSON.readTree(response.body());
-                JsonNode usage = body.path("usage");
-                if (usage.isObject()) {
-                    meters.counter("lma_llm_tokens_total", "kind", "prompt").increment(usage.path("prompt_tokens").asDouble());
-                    meters.counter("lma_llm_tokens_total", "kind", "completion").increment(usage.path("completion_tokens").asDouble());
+                body = client.complete(request(messages, schema));
+            } catch (OpenAiChatClient.ChatFailure f) {
+                if (f.kind() == OpenAiChatClient.ChatFailure.Kind.HTTP && f.status() == 400 && schema
+                        && config.structuredOutput() == AnalysisConfig.StructuredOutput.AUTO
+                        && f.body().toLowerCase().matches("(?s).*(response_format|json_schema|schema).*")) {
+                    LOG.infof("the analysis server refused response_format json_schema; using json_object from now on");
+                    schemaRefused.set(true);
+                    attempt--;
+                    continue;
                 }
-                JsonNode content = body.path("choices").path(0).path("message").path("content");
-                if (!content.isTextual()) {
-                    throw new AnalysisFailure("the analysis server's answer has no choices[0].message.content");
+                if (!f.retryable()) {
+                    throw new AnalysisFailure(f.getMessage() + ": " + abbreviate(f.body()));
                 }
-                return content.asText();
-            } catch (IOException e) {
-                lastProblem = "the analysis server's response is not JSON";
+                lastProblem = f.kind() == OpenAiChatClient.ChatFailure.Kind.TIMEOUT
+                        ? "no answer within " + config.timeout().toSeconds() + " s (lma.analysis.timeout)" : f.getMessage();
+                continue;
             }
+            JsonNode usage = body.path("usage");
+            if (usage.isObject()) {
+                meters.counter("lma_llm_tokens_total", "kind", "prompt").increment(usage.path("prompt_tokens").asDouble());
+                meters.counter("lma_llm_tokens_total", "kind", "completion").increment(usage.path("completion_tokens").asDouble());
+            }
+            return OpenAiChatClient.content(body)
+                    .orElseThrow(() -> new AnalysisFailure("the analysis server's answer has no choices[0].message.content"));
         }
         throw new AnalysisFailure(lastProblem + " (after " + (config.retries() + 1) + " attempts)");
     }
@@ -142,7 +122,7 @@ public final class OpenAiAnalysisEngine extends ChunkedAnalysisEngine {
         };
     }
 
-    private HttpRequest request(ArrayNode messages, boolean schema) {
+    private ObjectNode request(ArrayNode messages, boolean schema) {
         ObjectNode body = JSON.createObjectNode().put("model", config.model()).put("temperature", config.temperature())
                 .put("max_tokens", config.maxAnswerTokens()).put("stream", false);
         body.set("messages", messages);
@@ -152,11 +132,7 @@ public final class OpenAiAnalysisEngine extends ChunkedAnalysisEngine {
         } else {
             body.putObject("response_format").put("type", "json_object");
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(config.timeout())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
-        config.apiKey().ifPresent(k -> b.header("Authorization", "Bearer " + k));
-        return b.build();
+        return body;
     }
 
     private static String abbreviate(String s) {

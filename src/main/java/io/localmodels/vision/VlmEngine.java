@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.localmodels.llm.OpenAiChatClient;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -45,7 +42,7 @@ public class VlmEngine {
             + "[{\"level\": \"low|medium|high\", \"message\": \"...\", \"reason\": \"...\"}]}.";
 
     private final VlmConfig config;
-    private final HttpClient http;
+    private final OpenAiChatClient client;
     private int consecutiveFailures;
     private long openUntilNanos = CLOSED;
     private static final long CLOSED = Long.MIN_VALUE;
@@ -55,7 +52,7 @@ public class VlmEngine {
 
     public VlmEngine(VlmConfig config) {
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
+        this.client = config.baseUrl().map(u -> new OpenAiChatClient(u, config.apiKey(), config.timeout(), "VLM server")).orElse(null);
         config.baseUrl().ifPresent(u -> LOG.infof("vision VLM: %s model %s", redact(u), config.model()));
     }
 
@@ -89,7 +86,8 @@ public class VlmEngine {
             succeeded();
             return Optional.of(answer);
         } catch (Exception e) {
-            failed(e instanceof HttpTimeoutException ? "timeout after " + config.timeout().toMillis() + " ms" : e.getMessage());
+            failed(e instanceof OpenAiChatClient.ChatFailure f && f.kind() == OpenAiChatClient.ChatFailure.Kind.TIMEOUT
+                    ? "timeout after " + config.timeout().toMillis() + " ms" : e.getMessage());
             return Optional.empty();
         }
     }
@@ -138,42 +136,16 @@ public class VlmEngine {
         content.addObject().put("type", "image_url").putObject("image_url")
                 .put("url", "data:" + mimeType + ";base64," + Base64.getEncoder().encodeToString(image));
         content.addObject().put("type", "text").put("text", prompt);
-        URI base = config.baseUrl().get();
-        String root = base.toString().endsWith("/") ? base.toString() : base + "/";
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(root + "chat/completions")).timeout(config.timeout())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        config.apiKey().ifPresent(k -> req.header("Authorization", "Bearer " + k));
-        HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        if (resp.statusCode() != 200) {
-            throw new IOException("HTTP " + resp.statusCode() + " from the VLM server");
-        }
-        JsonNode root2;
-        try {
-            root2 = JSON.readTree(resp.body());
-        } catch (IOException e) {
-            throw new IOException("the VLM server's answer is not JSON");
-        }
-        JsonNode message = root2.path("choices").path(0).path("message").path("content");
-        String text = message.isTextual() ? message.asText() : message.isArray() ? joinParts(message) : null;
+        String text = OpenAiChatClient.content(client.complete(body)).orElse(null);
         if (text == null || text.isBlank()) {
             throw new IOException("the VLM answer has no choices[0].message.content");
         }
         return parseAnswer(text.trim());
     }
 
-    private static String joinParts(JsonNode parts) {
-        StringBuilder sb = new StringBuilder();
-        parts.forEach(p -> sb.append(p.path("text").asText("")));
-        return sb.toString();
-    }
-
     /** JSON with description and risks when the model followed the hint, plain text otherwise. */
     static VlmAnswer parseAnswer(String text) {
-        String candidate = text;
-        if (candidate.startsWith("```")) {
-            candidate = candidate.replaceAll("^```(json)?\\s*", "").replaceAll("\\s*```$", "");
-        }
+        String candidate = OpenAiChatClient.withoutCodeFence(text);
         if (candidate.startsWith("{")) {
             try {
                 JsonNode n = JSON.readTree(candidate);
@@ -199,8 +171,7 @@ public class VlmEngine {
         return new VlmAnswer(text, List.of());
     }
 
-    /** The URL without user info, query or fragment, for logs. */
     static String redact(URI u) {
-        return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + u.getPath();
+        return OpenAiChatClient.redact(u);
     }
 }

@@ -33,12 +33,19 @@ public final class FakeChatServer implements AutoCloseable {
     private final HttpServer server;
     private final ConcurrentLinkedDeque<Reply> script = new ConcurrentLinkedDeque<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile Function<JsonNode, Reply> fallback = r -> Reply.content("{}");
 
     public FakeChatServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/chat/completions", ex -> {
-            JsonNode body = JSON.readTree(ex.getRequestBody());
+            JsonNode body;
+            try {
+                body = JSON.readTree(ex.getRequestBody());
+            } catch (IOException e) {
+                body = JSON.createObjectNode();
+            }
+            authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
             requests.add(body);
             Reply reply = script.pollFirst();
             if (reply == null) {
@@ -83,9 +90,15 @@ public final class FakeChatServer implements AutoCloseable {
         return requests;
     }
 
+    /** The Authorization header of each request ("null" when absent), in order. */
+    public List<String> authorizations() {
+        return authorizations;
+    }
+
     public void reset() {
         script.clear();
         requests.clear();
+        authorizations.clear();
     }
 
     public static String completion(String content) {

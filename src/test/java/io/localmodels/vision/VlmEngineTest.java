@@ -60,14 +60,14 @@ class VlmEngineTest {
     @Test
     void successSendsTheImageAsADataUrlWithTheSpanishPrompt() throws Exception {
         FakeOpenAiServer.mode = FakeOpenAiServer.Mode.TEXT;
-        FakeOpenAiServer.requests.clear();
+        FakeOpenAiServer.server.requests().clear();
         JsonPath r = post(null);
-        assertEquals(FakeOpenAiServer.text, r.getString("description"));
+        assertEquals(FakeOpenAiServer.TEXT, r.getString("description"));
         assertEquals("vlm", r.getString("models.description"));
         assertEquals("qwen2.5vl-test", r.getString("models.vlm"));
         assertTrue(r.getList("objects").size() >= 3, "detections are still returned");
 
-        JsonNode req = FakeOpenAiServer.requests.get(0);
+        JsonNode req = FakeOpenAiServer.server.requests().get(0);
         assertEquals("qwen2.5vl-test", req.path("model").asText());
         JsonNode content = req.path("messages").path(0).path("content");
         assertEquals("user", req.path("messages").path(0).path("role").asText());
@@ -77,16 +77,16 @@ class VlmEngineTest {
                 Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)));
         String prompt = content.path(1).path("text").asText();
         assertTrue(prompt.startsWith("Actúa como asistente visual experto.") && prompt.contains("Responde en español"), prompt);
-        assertEquals("Bearer " + FakeOpenAiServer.KEY, FakeOpenAiServer.authorizations.get(0));
+        assertEquals("Bearer " + FakeOpenAiServer.KEY, FakeOpenAiServer.server.authorizations().get(0));
         given().get("/q/health/ready").then().body("checks.find { it.name == 'vlm' }.data.state", equalTo("ok"));
     }
 
     @Test
     void englishRequestsGetTheEnglishPrompt() throws Exception {
         FakeOpenAiServer.mode = FakeOpenAiServer.Mode.TEXT;
-        FakeOpenAiServer.requests.clear();
+        FakeOpenAiServer.server.requests().clear();
         post("en");
-        String prompt = FakeOpenAiServer.requests.get(0).path("messages").path(0).path("content").path(1).path("text").asText();
+        String prompt = FakeOpenAiServer.server.requests().get(0).path("messages").path(0).path("content").path(1).path("text").asText();
         assertTrue(prompt.startsWith("Act as an expert visual assistant.") && prompt.contains("Answer in English"), prompt);
     }
 
@@ -110,11 +110,11 @@ class VlmEngineTest {
             assertTrue(r.getString("models.vlm").startsWith("unavailable"), r.getString("models.vlm"));
         }
         // Two failures in a row (threshold 2): the circuit is open, the server is not called.
-        int before = FakeOpenAiServer.calls.get();
+        int before = FakeOpenAiServer.server.requests().size();
         assertEquals(2, before);
         FakeOpenAiServer.mode = FakeOpenAiServer.Mode.TEXT;
         JsonPath skipped = post(null);
-        assertEquals(before, FakeOpenAiServer.calls.get(), "open circuit: no call");
+        assertEquals(before, FakeOpenAiServer.server.requests().size(), "open circuit: no call");
         assertEquals("template", skipped.getString("models.description"));
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'vlm' }.data.state", equalTo("degraded"));
