@@ -36,6 +36,7 @@ public class SessionArchive {
     private final AnalysisService analysis;
     private final SessionConfig config;
     private final ScheduledExecutorService retention;
+    private final java.time.Clock clock;
     // All store writes go through one thread: ASR workers and the audio pipeline never wait on the
     // disk or the database, and a session's writes stay in order (the final read sees every segment).
     // When the store stalls and lma.session.store-write-queue writes wait, later segment and checkpoint
@@ -48,7 +49,15 @@ public class SessionArchive {
     private final java.util.Set<String> degraded = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final io.micrometer.core.instrument.Counter dropped;
 
+    @jakarta.inject.Inject
     public SessionArchive(SessionStore store, AnalysisService analysis, SessionConfig config, MeterRegistry meters) {
+        this(store, analysis, config, meters, java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1), java.time.Duration.ofHours(1));
+    }
+
+    /** With the retention sweep's clock and timing given (tests). */
+    SessionArchive(SessionStore store, AnalysisService analysis, SessionConfig config, MeterRegistry meters, java.time.Clock clock,
+                   java.time.Duration firstSweep, java.time.Duration sweepEvery) {
+        this.clock = clock;
         this.store = store;
         this.analysis = analysis;
         this.config = config;
@@ -64,7 +73,7 @@ public class SessionArchive {
             t.setDaemon(true);
             return t;
         });
-        retention.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
+        retention.scheduleWithFixedDelay(this::purge, firstSweep.toMillis(), sweepEvery.toMillis(), TimeUnit.MILLISECONDS);
         this.writeLimit = Math.max(1, config.storeWriteQueue());
         // the reserve above the limit is for finishing sessions (never dropped); past it, execute throws
         this.writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
@@ -89,7 +98,7 @@ public class SessionArchive {
 
     void purge() {
         try {
-            int n = store.purgeBefore(Instant.now().minus(config.retention()));
+            int n = store.purgeBefore(clock.instant().minus(config.retention()));
             if (n > 0) {
                 LOG.infof("retention: deleted %d sessions older than %s", n, config.retention());
             }

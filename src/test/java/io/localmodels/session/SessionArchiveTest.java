@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SessionArchiveTest {
 
     /** Records who wrote what; the first write waits until released (a database that stopped answering). */
-    static final class StalledStore implements SessionStore {
+    static class StalledStore implements SessionStore {
         final CountDownLatch release = new CountDownLatch(1);
         final List<String> writes = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
@@ -98,5 +98,44 @@ class SessionArchiveTest {
         assertTrue(store.writes.stream().noneMatch(w -> w.startsWith("checkpoint a 32000") || w.startsWith("checkpoint a 48000")),
                 "no checkpoint of a session after it lost a write: " + store.writes);
         assertEquals("segment c 1", store.writes.get(store.writes.size() - 1));
+    }
+
+    /** Records each retention sweep's cutoff and thread; the first sweep fails as a database that is down would. */
+    static final class SweptStore extends StalledStore {
+        final List<Instant> cutoffs = new CopyOnWriteArrayList<>();
+        final List<String> sweepThreads = new CopyOnWriteArrayList<>();
+        final CountDownLatch sweeps = new CountDownLatch(3);
+
+        @Override
+        public int purgeBefore(Instant cutoff) {
+            sweepThreads.add(Thread.currentThread().getName());
+            cutoffs.add(cutoff);
+            sweeps.countDown();
+            if (cutoffs.size() == 1) {
+                throw new IllegalStateException("the database is down");
+            }
+            return 2;
+        }
+    }
+
+    @Test
+    void theRetentionSweepRunsOnItsScheduleWithTheRetentionCutoffAndOutlivesAFailure() throws Exception {
+        SweptStore store = new SweptStore();
+        Instant now = Instant.parse("2026-12-06T10:00:00Z");
+        SessionConfig sessions = config(SessionConfig.class, Map.of("storeWriteQueue", 50, "retention", Duration.ofDays(30)));
+        SessionArchive archive = new SessionArchive(store, null, sessions, new SimpleMeterRegistry(),
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC), Duration.ofMillis(10), Duration.ofMillis(20));
+        try {
+            assertTrue(store.sweeps.await(30, TimeUnit.SECONDS), "three sweeps, the first of which failed");
+            for (Instant cutoff : store.cutoffs) {
+                assertEquals(Instant.parse("2026-11-06T10:00:00Z"), cutoff, "sessions untouched for 30 days go");
+            }
+            assertTrue(store.sweepThreads.stream().allMatch("session-retention"::equals), store.sweepThreads.toString());
+        } finally {
+            archive.close();
+        }
+        int after = store.cutoffs.size();
+        Thread.sleep(100);
+        assertEquals(after, store.cutoffs.size(), "no sweep after close");
     }
 }
