@@ -72,7 +72,7 @@ public class AnalysisService {
                 Timer.Sample sample = Timer.start(meters);
                 try {
                     return engine.analyse(language, transcript);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError e) {
                     LOG.errorf(e, "session analysis failed");
                     return AnalysisOutcome.failed(engine.name(), null, e.toString());
                 } finally {

@@ -60,6 +60,17 @@ final class LlamaAnalysisEngine extends ChunkedAnalysisEngine {
         return answerCap;
     }
 
+    @Override
+    public AnalysisOutcome analyse(String language, List<TranscriptLine> transcript) {
+        // before anything touches llama.cpp: a model still downloading, or one that never loaded (no native
+        // library for this platform, say), is a failed analysis with the reason, never an error thrown
+        if (llm.state() != LlmService.State.READY) {
+            return AnalysisOutcome.failed(name(), model(), "the LLM is " + llm.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + (llm.reason() != null ? ": " + llm.reason() : ""));
+        }
+        return super.analyse(language, transcript);
+    }
+
     /** The analysis grammar (made on first use: it needs llama.cpp's native library). */
     String grammar() {
         String g = grammar;

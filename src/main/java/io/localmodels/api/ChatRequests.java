@@ -33,7 +33,7 @@ final class ChatRequests {
                 throw invalid("'" + field + "' is not supported by the embedded LLM");
             }
         }
-        if (body.has("n") && body.path("n").asInt(-1) != 1) {
+        if (body.hasNonNull("n") && body.path("n").asInt(-1) != 1) {
             throw invalid("'n' must be 1: one answer per request");
         }
         List<ChatMessage> messages = messages(body.path("messages"));

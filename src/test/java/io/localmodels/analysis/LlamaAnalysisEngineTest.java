@@ -93,4 +93,18 @@ class LlamaAnalysisEngineTest {
             assertEquals(List.of(), SchemaCheck.violations(schema, doc), lines + " lines: " + doc);
         }
     }
+
+    @Test
+    void anLlmThatDidNotLoadGivesAFailedAnalysisWithTheReason() {
+        LlmService broken = TestLlm.open(LlamaFixtures.dir().resolve("not-a-gguf.gguf"));
+        try {
+            AnalysisOutcome out = new LlamaAnalysisEngine(broken, 0.2, 1).analyse("es", transcript(2));
+            assertEquals("failed", out.status().status());
+            assertEquals("llama", out.status().engine());
+            assertTrue(out.status().reason().startsWith("the LLM is failed") && out.status().reason().contains("not a GGUF"),
+                    out.status().reason());
+        } finally {
+            TestLlm.close(broken);
+        }
+    }
 }
