@@ -1,6 +1,7 @@
 package io.localmodels.asr;
 
 import io.localmodels.inference.OnnxRuntime;
+import io.localmodels.models.BackgroundLoad;
 import io.localmodels.models.ModelsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -49,7 +50,7 @@ public class AsrService {
     private volatile WhisperLocator.Source source;
     private volatile WhisperEngine engine;
     private volatile AsrPool pool;
-    private volatile Thread loader;
+    private final BackgroundLoad loader = new BackgroundLoad("asr-loader");
 
     public AsrService(AsrConfig config, OnnxRuntime runtime, ModelsConfig models, WhisperLocator locator, MeterRegistry meters) {
         this.config = config;
@@ -72,19 +73,11 @@ public class AsrService {
         if (state == State.DISABLED || models.fetchOnly()) {
             return;
         }
-        Thread t = new Thread(this::load, "asr-loader");
-        t.setDaemon(true);
-        loader = t;
-        t.start();
+        loader.start(this::load);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        // a download of gigabytes must not hold the shutdown: the fetch stops at its next buffer, the
-        // partial file stays for the next start to resume
-        Thread t = loader;
-        if (t != null && t.isAlive()) {
-            t.interrupt();
-        }
+        loader.interrupt();
         close();
     }
 

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.localmodels.models.BackgroundLoad;
 import io.localmodels.models.ModelsConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -46,7 +47,7 @@ public class LlmService {
     private volatile String hint;
     private volatile String modelName;
     private volatile LlamaRunner runner;
-    private volatile Thread loader;
+    private final BackgroundLoad loader = new BackgroundLoad("llm-loader");
     private volatile boolean closing;
 
     public LlmService(LlmConfig config, LlmLocator locator, ModelsConfig models, MeterRegistry meters) {
@@ -83,17 +84,11 @@ public class LlmService {
         if (state == State.DISABLED || models.fetchOnly()) {
             return;
         }
-        Thread t = new Thread(this::load, "llm-loader");
-        t.setDaemon(true);
-        loader = t;
-        t.start();
+        loader.start(this::load);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        Thread t = loader;
-        if (t != null && t.isAlive()) {
-            t.interrupt();
-        }
+        loader.interrupt();
         close();
     }
 
