@@ -20,6 +20,11 @@ final class LlamaNatives {
     private LlamaNatives() {
     }
 
+    /** A native library of the user's own is configured (a CUDA build, say): {@code de.kherud.llama.lib.path}. */
+    static boolean userLibrary() {
+        return System.getProperty("de.kherud.llama.lib.path") != null;
+    }
+
     /** Call before the first use of any java-llama.cpp class in this class loader. */
     static synchronized void prepare() {
         if (prepared || System.getProperty("de.kherud.llama.lib.path") != null) {

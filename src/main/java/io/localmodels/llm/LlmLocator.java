@@ -74,9 +74,12 @@ public class LlmLocator {
         return hub.settings().endpoint().toString();
     }
 
-    /** True where the CUDA build runs on a GPU (the -Pgpu build, whose ONNX Runtime found a device). */
+    /**
+     * True where the LLM can run on a GPU: ONNX Runtime found a CUDA device (the -Pgpu build) and a
+     * llama.cpp library of the user's own is configured (java-llama.cpp publishes CPU natives only).
+     */
     public boolean onGpu() {
-        return runtime != null && runtime.choice().provider() == ExecutionProvider.CUDA;
+        return runtime != null && runtime.choice().provider() == ExecutionProvider.CUDA && LlamaNatives.userLibrary();
     }
 
     public Source source() throws IOException {
