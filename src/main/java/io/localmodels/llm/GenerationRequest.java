@@ -20,6 +20,13 @@ public record GenerationRequest(List<ChatMessage> messages, double temperature, 
         cancelled = cancelled == null ? () -> false : cancelled;
     }
 
+    /** The same request, also given up when {@code alsoWhen} says so. */
+    GenerationRequest cancelledAlsoWhen(BooleanSupplier alsoWhen) {
+        BooleanSupplier own = cancelled;
+        return new GenerationRequest(messages, temperature, topP, maxTokens, stop, grammar, seed, onText,
+                () -> alsoWhen.getAsBoolean() || own.getAsBoolean());
+    }
+
     public static GenerationRequest of(List<ChatMessage> messages, double temperature, int maxTokens, String grammar, int seed) {
         return new GenerationRequest(messages, temperature, 1.0, maxTokens, List.of(), grammar, seed, null, null);
     }

@@ -4,8 +4,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,10 +62,7 @@ public record GgufInfo(int version, String architecture, String name, long conte
     }
 
     private static GgufInfo read(DataInputStream in, Path file) throws IOException {
-        byte[] head = new byte[24];
-        in.readFully(head, 0, 4);
-        ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-        if (b.getInt(0) != MAGIC) {
+        if (u32(in) != MAGIC) {
             throw new Unusable(file.getFileName() + " is not a GGUF file (it does not start with \"GGUF\")");
         }
         int version = (int) u32(in);

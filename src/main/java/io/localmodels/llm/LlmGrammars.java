@@ -21,9 +21,16 @@ public final class LlmGrammars {
         return LlamaModel.jsonSchemaToGrammar(schema);
     }
 
-    /** Any JSON object (response_format json_object). */
+    private static volatile String jsonObject;
+
+    /** Any JSON object (response_format json_object); converted once. */
     public static String jsonObject() {
-        return fromJsonSchema("{\"type\":\"object\"}");
+        String g = jsonObject;
+        if (g == null) {
+            g = fromJsonSchema("{\"type\":\"object\"}");
+            jsonObject = g;
+        }
+        return g;
     }
 
     /**

@@ -55,9 +55,8 @@ public class LlmService {
         this.locator = locator;
         this.models = models;
         this.meters = meters;
-        boolean none = config.model().isBlank() || config.model().strip().equals("none");
-        this.state = none ? State.DISABLED : State.LOADING;
-        this.reason = none ? "no LLM configured (lma.llm.model=none)" : "loading " + config.model();
+        this.state = configured() ? State.LOADING : State.DISABLED;
+        this.reason = configured() ? "loading " + config.model() : "no LLM configured (lma.llm.model=none)";
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Math.max(1, config.queueCapacity())), r -> {
             Thread t = new Thread(r, "llm");
             t.setDaemon(true);
@@ -211,11 +210,9 @@ public class LlmService {
             throw new LlmException(LlmException.Kind.CONTEXT_EXCEEDED, "the prompt has " + promptTokens + " tokens and the answer may take "
                     + request.maxTokens() + ", together more than the context of " + r.contextSize() + " tokens (lma.llm.context-size)");
         }
-        GenerationRequest guarded = new GenerationRequest(request.messages(), request.temperature(), request.topP(), request.maxTokens(),
-                request.stop(), request.grammar(), request.seed(), request.onText(), () -> closing || request.cancelled().getAsBoolean());
         Generation g;
         try {
-            g = r.generate(prompt, promptTokens, guarded);
+            g = r.generate(prompt, promptTokens, request.cancelledAlsoWhen(() -> closing));
         } catch (RuntimeException e) {
             count("failed");
             throw new LlmException(LlmException.Kind.FAILED, "llama.cpp failed: " + e.getMessage());
