@@ -12,7 +12,6 @@ size, so that the output layer and grammar sampling cost what they cost with the
 """
 import argparse
 import os
-import struct
 import sys
 
 import numpy as np
@@ -93,14 +92,12 @@ def main():
     w.add("tokenizer.ggml.add_bos_token", fx.T_BOOL, False)
     w.add("tokenizer.chat_template", fx.T_STRING, fx.CHAT_TEMPLATE)
 
-    tensors = []  # (name, dims fastest-first, ggml type, bytes)
-
     def add(name, shape, kind):
         a = rng.standard_normal(shape, dtype=np.float32) * 0.02
-        if len(shape) == 1:
-            kind = "f32"
-        data = a.tobytes() if kind == "f32" else quantise(a, kind)
-        tensors.append((name, list(reversed(shape)), 0 if kind == "f32" else TYPES[kind], data))
+        if len(shape) == 1 or kind == "f32":
+            w.tensor(name, a)
+        else:
+            w.raw(name, shape, TYPES[kind], quantise(a, kind))
 
     add("token_embd.weight", (n_vocab, n_embd), args.type)
     for i in range(n_layer):
@@ -117,21 +114,7 @@ def main():
         add(f"blk.{i}.ffn_up.weight", (n_ff, n_embd), args.type)
         add(f"blk.{i}.ffn_down.weight", (n_embd, n_ff), args.type)
     add("output_norm.weight", (n_embd,), "f32")
-
-    head = bytearray(fx.GGUF_MAGIC + struct.pack("<IQQ", 3, len(tensors), len(w.kv)))
-    for key, vtype, value, etype in w.kv:
-        head += w._str(key) + struct.pack("<I", vtype) + w._value(vtype, value, etype)
-    offset = 0
-    for name, dims, t, data in tensors:
-        head += w._str(name) + struct.pack("<I", len(dims)) + b"".join(struct.pack("<Q", d) for d in dims)
-        head += struct.pack("<IQ", t, offset)
-        offset += len(data) + (-len(data)) % fx.ALIGN
-    head += b"\0" * ((-len(head)) % fx.ALIGN)
-    with open(args.out, "wb") as f:
-        f.write(head)
-        for _, _, _, data in tensors:
-            f.write(data)
-            f.write(b"\0" * ((-len(data)) % fx.ALIGN))
+    w.write(args.out)
     print("wrote", args.out, os.path.getsize(args.out) // (1 << 20), "MiB")
 
 

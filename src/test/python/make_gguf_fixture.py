@@ -121,7 +121,13 @@ class Writer:
         self.kv.append((key, vtype, value, etype))
 
     def tensor(self, name, array):
-        self.tensors.append((name, np.ascontiguousarray(array, dtype=np.float32)))
+        a = np.ascontiguousarray(array, dtype=np.float32)
+        self.raw(name, a.shape, GGML_F32, a.tobytes())
+
+    def raw(self, name, shape, ggml_type, data):
+        """A tensor already in ggml's bytes for its type (F32, or quantised blocks); shape as numpy's."""
+        # GGUF lists dimensions fastest-first: numpy's shape reversed.
+        self.tensors.append((name, list(reversed(shape)), ggml_type, data))
 
     @staticmethod
     def _str(s):
@@ -142,20 +148,16 @@ class Writer:
         for key, vtype, value, etype in self.kv:
             head += self._str(key) + struct.pack("<I", vtype) + self._value(vtype, value, etype)
         offset = 0
-        data = bytearray()
-        for name, a in self.tensors:
-            # GGUF lists dimensions fastest-first: numpy's shape reversed.
-            dims = list(reversed(a.shape))
+        for name, dims, ggml_type, raw in self.tensors:
             head += self._str(name) + struct.pack("<I", len(dims)) + b"".join(struct.pack("<Q", d) for d in dims)
-            head += struct.pack("<IQ", GGML_F32, offset)
-            raw = a.tobytes()
-            pad = (-len(raw)) % ALIGN
-            data += raw + b"\0" * pad
-            offset += len(raw) + pad
+            head += struct.pack("<IQ", ggml_type, offset)
+            offset += len(raw) + (-len(raw)) % ALIGN
         head += b"\0" * ((-len(head)) % ALIGN)
         with open(path, "wb") as f:
             f.write(head)
-            f.write(data)
+            for _, _, _, raw in self.tensors:
+                f.write(raw)
+                f.write(b"\0" * ((-len(raw)) % ALIGN))
 
 
 def model(arch="llama", seed=1234, n_embd=64, n_head=4, n_head_kv=2, n_layer=2, n_ff=128, n_ctx=32768):
