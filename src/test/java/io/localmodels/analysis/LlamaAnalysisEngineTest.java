@@ -96,13 +96,16 @@ class LlamaAnalysisEngineTest {
 
     @Test
     void anLlmThatDidNotLoadGivesAFailedAnalysisWithTheReason() {
-        LlmService broken = TestLlm.open(LlamaFixtures.dir().resolve("not-a-gguf.gguf"));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        LlmService broken = TestLlm.open(LlamaFixtures.dir().resolve("not-a-gguf.gguf"), 16384, 2, meters);
         try {
             AnalysisOutcome out = new LlamaAnalysisEngine(broken, 0.2, 1).analyse("es", transcript(2));
             assertEquals("failed", out.status().status());
             assertEquals("llama", out.status().engine());
             assertTrue(out.status().reason().startsWith("the LLM is failed") && out.status().reason().contains("not a GGUF"),
                     out.status().reason());
+            // answered before anything reaches the LLM (or llama.cpp's grammar converter): no generation was even asked for
+            assertEquals(null, meters.find("lma_llm_requests_total").counter(), "a generation was attempted");
         } finally {
             TestLlm.close(broken);
         }

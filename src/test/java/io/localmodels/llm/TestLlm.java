@@ -43,8 +43,12 @@ public final class TestLlm {
     }
 
     public static LlmService open(Path gguf, int contextSize, int queueCapacity) {
+        return open(gguf, contextSize, queueCapacity, new SimpleMeterRegistry());
+    }
+
+    public static LlmService open(Path gguf, int contextSize, int queueCapacity, io.micrometer.core.instrument.MeterRegistry meters) {
         Config c = new Config(gguf.toString(), contextSize, 2048, queueCapacity);
-        LlmService s = new LlmService(c, new LlmLocator(c, null, null), null, new SimpleMeterRegistry());
+        LlmService s = new LlmService(c, new LlmLocator(c, null, null), null, meters);
         s.load();
         return s;
     }
