@@ -8,11 +8,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 opts="$1"; shift
 wav="${LMA_SHARED_DIR:-../shared}/audio/silero-test.wav"
+# a service from an earlier run may still be draining: wait for the port
+for _ in $(seq 1 60); do
+  curl -s -o /dev/null http://127.0.0.1:8077/q/health/live || break
+  sleep 0.5
+done
 # shellcheck disable=SC2086
 java $opts -Dlma.audio.max-sessions=5000 -Dquarkus.http.port=8077 -jar target/quarkus-app/quarkus-run.jar \
   > target/ws-capacity-server.log 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null && wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
   curl -sf -o /dev/null http://127.0.0.1:8077/q/health/ready && break
   sleep 0.5

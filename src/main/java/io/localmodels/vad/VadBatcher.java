@@ -11,24 +11,43 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the windows of many streams as batched Silero calls. Each inference thread takes what is
  * waiting (up to {@code lma.vad.max-batch} streams), runs one window of every stream per call, and
- * admits newcomers between calls. An idle service runs batches of one with no added wait; under
- * load the batches grow by themselves (one call of 8 windows costs ~0.6 of 8 single calls here).
- * A stream's consecutive windows never share a call: each depends on the state the previous one left.
+ * admits newcomers between calls. Under load the batches grow by themselves (one call of 8 windows
+ * costs ~0.6 of 8 single calls here). A stream's consecutive windows never share a call: each
+ * depends on the state the previous one left.
+ *
+ * <p>When no other stream is queued or being scored, and none had to queue in the last 50 ms, a
+ * request runs at once on the caller's thread: a lone stream would only get batches of one from the
+ * inference threads, and handing each window over and back costs about a fifth of the window's own
+ * inference. Only one caller at a time takes that path; everyone arriving meanwhile queues, and
+ * from then on requests batch as before until the contention has passed.
  */
 @Startup
 @Singleton
 public class VadBatcher implements WindowScorer {
 
     private static final Logger LOG = Logger.getLogger(VadBatcher.class);
+    /**
+     * After a request had to queue, the idle path stays closed this long: with many sessions the gaps
+     * between requests are short, and a window run alone on a session's thread in such a gap would
+     * take a batch slot's work away from the inference threads and hold up that thread's other sessions.
+     */
+    static final long CONTENDED_NANOS = 50_000_000L;
 
     private final SileroVad vad;
     private final int maxBatch;
     private final BlockingQueue<Request> queue;
     private final List<Thread> threads = new ArrayList<>();
+    /** Requests queued, in an inference thread's batch, or running on a caller's thread. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Until when the batcher counts as contended: a request had to queue less than {@link #CONTENDED_NANOS} ago. */
+    private volatile long contendedUntil = System.nanoTime();
+    /** Used only by the one caller that took the idle path (see {@link #scoreHere}). */
+    private final SileroVad.Buffers callerBuffers = new SileroVad.Buffers(1);
     private volatile boolean stopped;
 
     private static final class Request {
@@ -68,10 +87,37 @@ public class VadBatcher implements WindowScorer {
             r.done.complete(r.probs);
         } else if (stopped) {
             r.done.completeExceptionally(new IllegalStateException("the VAD is shutting down"));
+        } else if (System.nanoTime() - contendedUntil > 0 && inFlight.compareAndSet(0, 1)) {
+            try {
+                scoreHere(r);
+            } finally {
+                inFlight.decrementAndGet();
+            }
         } else {
+            if (inFlight.getAndIncrement() > 0) {
+                contendedUntil = System.nanoTime() + CONTENDED_NANOS;
+            }
             queue.add(r);
         }
         return r.done;
+    }
+
+    /** The idle path: all of the request's windows, one call each, on this thread. */
+    private void scoreHere(Request r) {
+        List<SileroVad.State> states = List.of(r.state);
+        List<float[]> windows = List.of(r.windows);
+        int[] offsets = new int[1];
+        float[] prob = new float[1];
+        try {
+            for (; r.next < r.count; r.next++) {
+                offsets[0] = r.next * SileroVad.WINDOW;
+                vad.run(states, windows, offsets, prob, callerBuffers);
+                r.probs[r.next] = prob[0];
+            }
+            r.done.complete(r.probs);
+        } catch (Exception e) {
+            r.done.completeExceptionally(e);
+        }
     }
 
     private void loop() {
@@ -99,6 +145,7 @@ public class VadBatcher implements WindowScorer {
                     vad.run(states, windows, offsets, probs, buffers);
                 } catch (Exception e) {
                     for (Request r : active) {
+                        inFlight.decrementAndGet();
                         r.done.completeExceptionally(e);
                     }
                     active.clear();
@@ -109,6 +156,7 @@ public class VadBatcher implements WindowScorer {
                     r.probs[r.next++] = probs[b];
                     if (r.next == r.count) {
                         active.remove(b);
+                        inFlight.decrementAndGet();
                         r.done.complete(r.probs);
                     }
                 }

@@ -23,6 +23,16 @@ public final class OfflineSileroReference {
 
     /** Speech intervals in 16 kHz samples, Silero's defaults except {@code maxSpeechS}. */
     public static List<long[]> speechTimestamps(Path model, float[] audio, double maxSpeechS) throws OrtException {
+        return speechTimestamps(model, audio, maxSpeechS, 100, new int[2]);
+    }
+
+    /**
+     * As above with {@code min_silence_duration_ms} too; {@code splits[0]} counts the over-long
+     * utterances split at a pause, {@code splits[1]} those cut where the limit was reached (no pause of
+     * 98 ms to cut at). With the default 100 ms of silence ending speech, Silero never finds such a pause.
+     */
+    public static List<long[]> speechTimestamps(Path model, float[] audio, double maxSpeechS, int minSilenceMs, int[] splits)
+            throws OrtException {
         final int sr = 16000;
         final int windowSize = 512;
         final int contextSize = 64;
@@ -31,7 +41,7 @@ public final class OfflineSileroReference {
         long minSpeech = sr * 250 / 1000;
         long pad = sr * 30 / 1000;
         long maxSpeech = (long) (sr * maxSpeechS) - windowSize - 2 * pad;
-        long minSilence = sr * 100 / 1000;
+        long minSilence = (long) sr * minSilenceMs / 1000;
         long minSilenceAtMaxSpeech = sr * 98 / 1000;
 
         List<Float> probs = new ArrayList<>();
@@ -79,6 +89,7 @@ public final class OfflineSileroReference {
             }
             if (triggered && cur - current[0] > maxSpeech) {
                 if (prevEnd != 0) {
+                    splits[0]++;
                     current[1] = prevEnd;
                     speeches.add(current);
                     current = null;
@@ -89,6 +100,7 @@ public final class OfflineSileroReference {
                     }
                     prevEnd = nextStart = tempEnd = 0;
                 } else {
+                    splits[1]++;
                     current[1] = cur;
                     speeches.add(current);
                     current = null;
