@@ -1,9 +1,7 @@
 package io.localmodels.session;
 
-import io.localmodels.audio.AudioDecoder;
+import io.localmodels.audio.AudioFrontEnd;
 import io.localmodels.audio.CorruptAudioException;
-import io.localmodels.audio.Downmix;
-import io.localmodels.audio.Resampler;
 import io.localmodels.audio.StreamFormat;
 import io.localmodels.vad.SileroVad;
 import io.localmodels.vad.Utterance;
@@ -63,8 +61,7 @@ public final class AudioSession {
 
     private final String id;
     private final StreamSettings settings;
-    private final AudioDecoder decoder;
-    private final Resampler resampler;
+    private final AudioFrontEnd frontEnd;
     private final VadStream vad;
     private final Executor executor;
     private final UtteranceSink sink;
@@ -98,8 +95,7 @@ public final class AudioSession {
         this.id = id;
         this.settings = settings;
         StreamFormat f = settings.format();
-        this.decoder = AudioDecoder.forFormat(f);
-        this.resampler = Resampler.create(f.sampleRate(), SileroVad.SAMPLE_RATE);
+        this.frontEnd = new AudioFrontEnd(f, SileroVad.SAMPLE_RATE);
         this.vad = new VadStream(scorer, silero, settings.vad(), start.firstSegmentId());
         this.executor = executor;
         this.sink = sink;
@@ -289,7 +285,7 @@ public final class AudioSession {
         }
         short[] pcm;
         try {
-            pcm = decoder.decode(bytes);
+            pcm = frontEnd.decode(bytes);
         } catch (CorruptAudioException e) {
             admission.processed(bytes.length);
             processedBytes += bytes.length;
@@ -302,10 +298,8 @@ public final class AudioSession {
         if (chunkId != null) {
             processedChunkId = chunkId;
         }
-        int channels = settings.format().channels();
-        host.audioProcessed(pcm.length / (double) channels / settings.format().sampleRate());
-        float[] resampled = resampler.process(Downmix.toMonoFloat(pcm, channels));
-        return vadStage(vad.accept(resampled))
+        host.audioProcessed(pcm.length / (double) settings.format().channels() / settings.format().sampleRate());
+        return vadStage(vad.accept(frontEnd.toTarget(pcm)))
                 .onTermination().invoke(() -> admission.processed(bytes.length))
                 .invoke(this::maybeCheckpoint)
                 .onItem().transformToUni(ignored -> fingerprint.samples() > maxFrames
@@ -317,7 +311,7 @@ public final class AudioSession {
 
     /** At a pause (no speech open), every so often: the store learns how far the session's audio is accounted for. */
     private void maybeCheckpoint() {
-        if (vad.idle() && decoder.pendingBytes() == 0 && fingerprint.samples() - lastCheckpointSamples >= checkpointEverySamples) {
+        if (vad.idle() && frontEnd.pendingBytes() == 0 && fingerprint.samples() - lastCheckpointSamples >= checkpointEverySamples) {
             lastCheckpointSamples = fingerprint.samples();
             recognitions.checkpoint(checkpointNow());
         }
@@ -325,14 +319,21 @@ public final class AudioSession {
 
     private AudioCheckpoint checkpointNow() {
         StreamFormat f = settings.format();
-        long held = decoder.pendingBytes();
+        long held = frontEnd.pendingBytes();
         return new AudioCheckpoint(f.sampleRate(), f.encoding().wireName(), f.channels(), fingerprint.samples(),
                 processedBytes - held, processedChunkId, fingerprint.sha256(), fingerprint.state());
     }
 
-    /** Waits for the VAD's answer, then hands its events on, back on the audio executor. */
+    /**
+     * Hands the VAD's events on: at once when they are already there (the VAD scored on this thread),
+     * else back on the audio executor once the inference thread answers.
+     */
     private Uni<Void> vadStage(CompletionStage<List<VadEvent>> stage) {
-        return Uni.createFrom().completionStage(stage).emitOn(executor).onItem().invoke(this::handle).replaceWithVoid();
+        CompletableFuture<List<VadEvent>> f = stage.toCompletableFuture();
+        Uni<List<VadEvent>> events = f.isDone() && !f.isCompletedExceptionally()
+                ? Uni.createFrom().item(f.join())
+                : Uni.createFrom().completionStage(stage).emitOn(executor);
+        return events.onItem().invoke(this::handle).replaceWithVoid();
     }
 
     private Uni<Void> failed(Throwable e) {
@@ -342,7 +343,7 @@ public final class AudioSession {
 
     /** Flushes the resampler and closes open speech as the end of the stream does. */
     private Uni<Void> closeSpeech() {
-        return vadStage(vad.accept(resampler.flush()))
+        return vadStage(vad.accept(frontEnd.flush()))
                 .chain(() -> vadStage(vad.finish()))
                 .onFailure().invoke(e -> LOG.errorf(e, "session %s: flushing the VAD failed", id))
                 .onFailure().recoverWithNull();

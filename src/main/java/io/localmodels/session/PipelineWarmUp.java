@@ -1,9 +1,7 @@
 package io.localmodels.session;
 
-import io.localmodels.audio.AudioDecoder;
+import io.localmodels.audio.AudioFrontEnd;
 import io.localmodels.audio.AudioEncoding;
-import io.localmodels.audio.Downmix;
-import io.localmodels.audio.Resampler;
 import io.localmodels.audio.StreamFormat;
 import io.localmodels.inference.ModelRegistry;
 import io.localmodels.inference.ModelStartup;
@@ -82,8 +80,7 @@ public class PipelineWarmUp {
     /** 4 s of bursts of noise at {@code rate}, in 20 ms frames, through decode → resample → VAD, then its end. */
     private void stream(int rate) throws Exception {
         StreamFormat format = new StreamFormat(rate, AudioEncoding.PCM16, 1);
-        AudioDecoder decoder = AudioDecoder.forFormat(format);
-        Resampler resampler = Resampler.create(rate, SileroVad.SAMPLE_RATE);
+        AudioFrontEnd frontEnd = new AudioFrontEnd(format, SileroVad.SAMPLE_RATE);
         VadStream vad = new VadStream(scorer, silero, params, 1);
         Random random = new Random(rate);
         int frame = rate / 50;
@@ -95,9 +92,9 @@ public class PipelineWarmUp {
                 bytes[2 * i] = (byte) v;
                 bytes[2 * i + 1] = (byte) (v >> 8);
             }
-            vad.accept(resampler.process(Downmix.toMonoFloat(decoder.decode(bytes), 1))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vad.accept(frontEnd.toTarget(frontEnd.decode(bytes))).toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-        vad.accept(resampler.flush()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vad.accept(frontEnd.flush()).toCompletableFuture().get(10, TimeUnit.SECONDS);
         vad.finish().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }
