@@ -1,5 +1,7 @@
 package io.localmodels.session;
 
+import io.localmodels.analysis.TranscriptLine;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,7 +76,7 @@ public final class JournalSessionStore implements SessionStore {
 
     private static Meta meta(StoredSession s) {
         return new Meta(s.language(), s.createdAt(), s.updatedAt(), s.endedAt(),
-                s.segments().stream().map(TranscriptEntry::segmentId).collect(java.util.stream.Collectors.toUnmodifiableSet()));
+                s.segments().stream().map(TranscriptLine::segmentId).collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 
     private Path file(String id) {
@@ -121,7 +123,7 @@ public final class JournalSessionStore implements SessionStore {
     }
 
     @Override
-    public void segment(String id, TranscriptEntry segment, Instant when) {
+    public void segment(String id, TranscriptLine segment, Instant when) {
         Instant at = when.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         ObjectNode line = JSON.createObjectNode().put("type", "segment").put("at", at.toEpochMilli());
         line.set("segment", JSON.valueToTree(segment));
@@ -146,7 +148,7 @@ public final class JournalSessionStore implements SessionStore {
         line.set("document", JSON.valueToTree(document));
         append(id, line);
         index.compute(id, (k, m) -> m == null ? new Meta(document.language(), at, at, at,
-                document.transcript().stream().map(TranscriptEntry::segmentId).collect(java.util.stream.Collectors.toUnmodifiableSet()))
+                document.transcript().stream().map(TranscriptLine::segmentId).collect(java.util.stream.Collectors.toUnmodifiableSet()))
                 : new Meta(m.language(), m.createdAt(), at, at, m.segmentIds()));
     }
 
@@ -181,7 +183,7 @@ public final class JournalSessionStore implements SessionStore {
         Instant ended = null;
         FinalDocument document = null;
         AudioCheckpoint checkpoint = null;
-        TreeMap<Integer, TranscriptEntry> segments = new TreeMap<>();
+        TreeMap<Integer, TranscriptLine> segments = new TreeMap<>();
         for (int i = 0; i < lines.size(); i++) {
             JsonNode n;
             try {
@@ -199,7 +201,7 @@ public final class JournalSessionStore implements SessionStore {
                 switch (n.path("type").asText()) {
                     case "start" -> language = language == null ? n.path("language").asText(null) : language;
                     case "segment" -> {
-                        TranscriptEntry e = JSON.treeToValue(n.path("segment"), TranscriptEntry.class);
+                        TranscriptLine e = JSON.treeToValue(n.path("segment"), TranscriptLine.class);
                         segments.putIfAbsent(e.segmentId(), e);
                     }
                     case "checkpoint" -> checkpoint = JSON.treeToValue(n.path("checkpoint"), AudioCheckpoint.class);

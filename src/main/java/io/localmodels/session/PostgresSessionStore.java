@@ -1,5 +1,7 @@
 package io.localmodels.session;
 
+import io.localmodels.analysis.TranscriptLine;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -76,7 +78,7 @@ public final class PostgresSessionStore implements SessionStore {
     }
 
     @Override
-    public void segment(String id, TranscriptEntry e, Instant at) {
+    public void segment(String id, TranscriptLine e, Instant at) {
         with(c -> {
             ensure(c, id, null, at);
             try (PreparedStatement s = c.prepareStatement("INSERT INTO lma_segments (session_id, segment_id, speaker, start_s, end_s, text)"
@@ -164,14 +166,14 @@ public final class PostgresSessionStore implements SessionStore {
         });
     }
 
-    private static List<TranscriptEntry> segments(Connection c, String id) throws SQLException {
-        List<TranscriptEntry> out = new ArrayList<>();
+    private static List<TranscriptLine> segments(Connection c, String id) throws SQLException {
+        List<TranscriptLine> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT segment_id, speaker, start_s, end_s, text FROM lma_segments"
                 + " WHERE session_id = ? ORDER BY segment_id")) {
             s.setString(1, id);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    out.add(new TranscriptEntry(r.getInt(1), r.getString(2), r.getDouble(3), r.getDouble(4), r.getString(5)));
+                    out.add(new TranscriptLine(r.getInt(1), r.getString(2), r.getDouble(3), r.getDouble(4), r.getString(5)));
                 }
             }
         }

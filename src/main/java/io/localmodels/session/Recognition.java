@@ -1,5 +1,7 @@
 package io.localmodels.session;
 
+import io.localmodels.analysis.TranscriptLine;
+
 import java.util.List;
 
 /**
@@ -8,6 +10,11 @@ import java.util.List;
  */
 public record Recognition(int segmentId, double start, double end, String text, String language, double avgLogprob,
                           double noSpeechProb, String dropped, List<Piece> pieces) {
+
+    /** This utterance as a line of the session's transcript. */
+    public TranscriptLine line() {
+        return new TranscriptLine(segmentId, "S1", start, end, text);
+    }
 
     /** A timed piece of the utterance's text (one per Whisper segment). */
     public record Piece(double start, double end, String text) {

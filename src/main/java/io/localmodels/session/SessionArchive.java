@@ -112,7 +112,7 @@ public class SessionArchive {
     }
 
     void segment(String id, Recognition r) {
-        write(id, "store segment " + r.segmentId(), at -> store.segment(id, TranscriptEntry.of(r), at));
+        write(id, "store segment " + r.segmentId(), at -> store.segment(id, r.line(), at));
     }
 
     void checkpoint(String id, AudioCheckpoint checkpoint) {
@@ -152,7 +152,7 @@ public class SessionArchive {
 
     /** The segment number a session continues at: after what the store already holds (another pod, an earlier run). */
     static int nextSegmentId(SessionStore.StoredSession s) {
-        return s.segments().stream().mapToInt(TranscriptEntry::segmentId).max().orElse(0) + 1;
+        return s.segments().stream().mapToInt(TranscriptLine::segmentId).max().orElse(0) + 1;
     }
 
     /** When a stored session that has not ended stops being resumable. */
@@ -170,7 +170,7 @@ public class SessionArchive {
             return finishQueued(id, language, transcript).whenComplete((d, e) -> degraded.remove(id));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             degraded.remove(id);
-            List<TranscriptEntry> entries = transcript.stream().map(TranscriptEntry::of).toList();
+            List<TranscriptLine> entries = transcript.stream().map(Recognition::line).toList();
             LOG.errorf("session %s: the session store is %d writes behind; its final document is not stored", id, writeLimit + FINISH_RESERVE);
             return java.util.concurrent.CompletableFuture.completedFuture(
                     FinalDocument.partial(id, language, entries, "failed", "the session store is too far behind"));
@@ -179,20 +179,19 @@ public class SessionArchive {
 
     private CompletionStage<FinalDocument> finishQueued(String id, String language, List<Recognition> transcript) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            java.util.TreeMap<Integer, TranscriptEntry> merged = new java.util.TreeMap<>();
+            java.util.TreeMap<Integer, TranscriptLine> merged = new java.util.TreeMap<>();
             try {
                 store.find(id).ifPresent(s -> s.segments().forEach(e -> merged.put(e.segmentId(), e)));
             } catch (RuntimeException e) {
                 LOG.errorf("session %s: could not read its stored segments: %s", id, e.getMessage());
             }
-            transcript.forEach(r -> merged.put(r.segmentId(), TranscriptEntry.of(r)));
+            transcript.forEach(r -> merged.put(r.segmentId(), r.line()));
             return List.copyOf(merged.values());
         }, writer).thenCompose(entries -> finish(id, language, transcript, entries));
     }
 
-    private CompletionStage<FinalDocument> finish(String id, String language, List<Recognition> transcript, List<TranscriptEntry> entries) {
-        List<TranscriptLine> lines = entries.stream().filter(e -> !e.text().isBlank())
-                .map(e -> new TranscriptLine(e.segmentId(), e.speaker(), e.start(), e.end(), e.text())).toList();
+    private CompletionStage<FinalDocument> finish(String id, String language, List<Recognition> transcript, List<TranscriptLine> entries) {
+        List<TranscriptLine> lines = entries.stream().filter(e -> !e.text().isBlank()).toList();
         String lang = language == null || language.equals("auto")
                 ? transcript.stream().map(Recognition::language).filter(l -> l != null).findFirst().orElse(null) : language;
         return analysis.analyse(lang, lines).thenApplyAsync(outcome -> {

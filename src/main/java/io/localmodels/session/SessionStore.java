@@ -1,5 +1,7 @@
 package io.localmodels.session;
 
+import io.localmodels.analysis.TranscriptLine;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +16,7 @@ public interface SessionStore extends AutoCloseable {
     void started(String id, String language, Instant at);
 
     /** Adds one transcribed segment (idempotent per segment id). */
-    void segment(String id, TranscriptEntry segment, Instant at);
+    void segment(String id, TranscriptLine segment, Instant at);
 
     /** Where the session's audio is accounted for up to (replaces the previous checkpoint); see {@link AudioCheckpoint}. */
     void checkpoint(String id, AudioCheckpoint checkpoint, Instant at);
@@ -40,7 +42,7 @@ public interface SessionStore extends AutoCloseable {
     }
 
     record StoredSession(String id, String language, Instant createdAt, Instant updatedAt, Instant endedAt,
-                         List<TranscriptEntry> segments, FinalDocument document, AudioCheckpoint checkpoint) {
+                         List<TranscriptLine> segments, FinalDocument document, AudioCheckpoint checkpoint) {
     }
 
     record Summary(String id, String language, Instant createdAt, Instant updatedAt, Instant endedAt, int segments) {

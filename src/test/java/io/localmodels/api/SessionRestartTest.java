@@ -1,12 +1,13 @@
 package io.localmodels.api;
 
+import io.localmodels.analysis.TranscriptLine;
+
 import io.localmodels.analysis.ActionItem;
 import io.localmodels.analysis.AnalysisOutcome;
 import io.localmodels.analysis.AnalysisStatus;
 import io.localmodels.analysis.SessionAnalysis;
 import io.localmodels.session.FinalDocument;
 import io.localmodels.session.JournalSessionStore;
-import io.localmodels.session.TranscriptEntry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -37,18 +38,18 @@ class SessionRestartTest {
             JournalSessionStore earlier = new JournalSessionStore(dir, true);
             Instant t = Instant.parse("2026-11-21T09:00:00Z");
             earlier.started("before-restart", "es", t);
-            TranscriptEntry e = new TranscriptEntry(1, "S1", 0.3, 2.1, "Hay que llamar al fontanero.");
+            TranscriptLine e = new TranscriptLine(1, "S1", 0.3, 2.1, "Hay que llamar al fontanero.");
             earlier.segment("before-restart", e, t.plusSeconds(3));
             earlier.finished("before-restart", FinalDocument.of("before-restart", "es", List.of(e), new AnalysisOutcome(
                     new SessionAnalysis("Llamar al fontanero.", List.of(new ActionItem("Llamar al fontanero", "", List.of("Buscar el número"),
                             List.of(1))), List.of(), List.of(), List.of()), new AnalysisStatus("ok", "openai", "m", null))), t.plusSeconds(5));
             earlier.started("cut-off", "es", t.plusSeconds(60));
-            earlier.segment("cut-off", new TranscriptEntry(1, "S1", 0, 1, "Y entonces se fue la luz"), t.plusSeconds(61));
+            earlier.segment("cut-off", new TranscriptLine(1, "S1", 0, 1, "Y entonces se fue la luz"), t.plusSeconds(61));
             // a session the earlier run held a moment ago when it crashed: 2 s of audio accounted for, two segments
             Instant now = Instant.now();
             earlier.started("crashed", "es", now.minusSeconds(20));
-            earlier.segment("crashed", new TranscriptEntry(1, "S1", 0.1, 0.6, "Uno"), now.minusSeconds(15));
-            earlier.segment("crashed", new TranscriptEntry(2, "S1", 1.0, 1.5, "Dos"), now.minusSeconds(12));
+            earlier.segment("crashed", new TranscriptLine(1, "S1", 0.1, 0.6, "Uno"), now.minusSeconds(15));
+            earlier.segment("crashed", new TranscriptLine(2, "S1", 1.0, 1.5, "Dos"), now.minusSeconds(12));
             org.bouncycastle.crypto.digests.SHA256Digest d = new org.bouncycastle.crypto.digests.SHA256Digest();
             d.update(AUDIO, 0, CHECKPOINT_BYTES);
             earlier.checkpoint("crashed", new io.localmodels.session.AudioCheckpoint(16000, "pcm16", 1, CHECKPOINT_BYTES / 2,

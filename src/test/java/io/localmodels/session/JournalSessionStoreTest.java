@@ -1,5 +1,7 @@
 package io.localmodels.session;
 
+import io.localmodels.analysis.TranscriptLine;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +31,7 @@ class JournalSessionStoreTest extends SessionStoreContract {
     void aTornLastLineFromACrashIsSkipped() throws Exception {
         SessionStore s = store();
         s.started("t-1", "es", T0);
-        TranscriptEntry e = new TranscriptEntry(1, "S1", 0, 1, "antes del corte");
+        TranscriptLine e = new TranscriptLine(1, "S1", 0, 1, "antes del corte");
         s.segment("t-1", e, T0.plusSeconds(1));
         Files.writeString(dir.resolve("sessions/t-1.jsonl"), "{\"type\":\"segment\",\"at\":1,\"segm", StandardOpenOption.APPEND);
         assertEquals(List.of(e), reopen().find("t-1").orElseThrow().segments());

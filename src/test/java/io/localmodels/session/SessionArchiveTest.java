@@ -1,5 +1,7 @@
 package io.localmodels.session;
 
+import io.localmodels.analysis.TranscriptLine;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +42,7 @@ class SessionArchiveTest {
         }
 
         public void started(String id, String language, Instant at) { record("started " + id); }
-        public void segment(String id, TranscriptEntry segment, Instant at) { record("segment " + id + " " + segment.segmentId()); }
+        public void segment(String id, TranscriptLine segment, Instant at) { record("segment " + id + " " + segment.segmentId()); }
         public void checkpoint(String id, AudioCheckpoint checkpoint, Instant at) { record("checkpoint " + id + " " + checkpoint.samples()); }
         public void finished(String id, FinalDocument document, Instant at) { record("finished " + id); }
         public Optional<StoredSession> find(String id) { return Optional.empty(); }

@@ -1,5 +1,7 @@
 package io.localmodels.session;
 
+import io.localmodels.analysis.TranscriptLine;
+
 import io.localmodels.analysis.ActionItem;
 import io.localmodels.analysis.AnalysisOutcome;
 import io.localmodels.analysis.AnalysisStatus;
@@ -26,7 +28,7 @@ abstract class SessionStoreContract {
 
     static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
 
-    static FinalDocument document(String id, List<TranscriptEntry> transcript) {
+    static FinalDocument document(String id, List<TranscriptLine> transcript) {
         SessionAnalysis a = new SessionAnalysis("Se acordó revisar el módulo de pagos.",
                 List.of(new ActionItem("Revisar pagos", "Antes del viernes", List.of("Paso 1: leer", "Paso 2: probar"), List.of(1, 2))),
                 List.of("Plazo ajustado"), List.of("Usar la API nueva"), List.of("¿Quién lo prueba?"));
@@ -37,8 +39,8 @@ abstract class SessionStoreContract {
     void segmentsAndTheFinalDocumentComeBackAsStored() {
         SessionStore s = store();
         s.started("a-1", "es", T0);
-        List<TranscriptEntry> segs = List.of(new TranscriptEntry(1, "S1", 0.5, 2.25, "Hola, ¿qué tal?"),
-                new TranscriptEntry(2, "S1", 3.0, 5.5, "Revisemos el módulo de pagos."));
+        List<TranscriptLine> segs = List.of(new TranscriptLine(1, "S1", 0.5, 2.25, "Hola, ¿qué tal?"),
+                new TranscriptLine(2, "S1", 3.0, 5.5, "Revisemos el módulo de pagos."));
         s.segment("a-1", segs.get(1), T0.plusSeconds(6));
         s.segment("a-1", segs.get(0), T0.plusSeconds(3));
         SessionStore.StoredSession open = s.find("a-1").orElseThrow();
@@ -59,7 +61,7 @@ abstract class SessionStoreContract {
         SessionStore s = store();
         s.started("b-1", "en", T0);
         s.started("b-1", "en", T0.plusSeconds(60));
-        TranscriptEntry e = new TranscriptEntry(1, "S1", 0, 1, "hello");
+        TranscriptLine e = new TranscriptLine(1, "S1", 0, 1, "hello");
         s.segment("b-1", e, T0.plusSeconds(1));
         s.segment("b-1", e, T0.plusSeconds(2));
         SessionStore.StoredSession got = s.find("b-1").orElseThrow();
@@ -77,7 +79,7 @@ abstract class SessionStoreContract {
     void deleteRemovesEverything() {
         SessionStore s = store();
         s.started("c-1", "es", T0);
-        s.segment("c-1", new TranscriptEntry(1, "S1", 0, 1, "secreto"), T0);
+        s.segment("c-1", new TranscriptLine(1, "S1", 0, 1, "secreto"), T0);
         s.finished("c-1", document("c-1", List.of()), T0.plusSeconds(1));
         assertTrue(s.delete("c-1"));
         assertTrue(s.find("c-1").isEmpty());
@@ -92,7 +94,7 @@ abstract class SessionStoreContract {
         for (int i = 0; i < 5; i++) {
             s.started("p-" + i, "es", T0.plusSeconds(i * 60));
         }
-        s.segment("p-3", new TranscriptEntry(1, "S1", 0, 1, "x"), T0.plusSeconds(200));
+        s.segment("p-3", new TranscriptLine(1, "S1", 0, 1, "x"), T0.plusSeconds(200));
         List<String> seen = new ArrayList<>();
         String cursor = null;
         int pages = 0;
@@ -115,7 +117,7 @@ abstract class SessionStoreContract {
         SessionStore s = store();
         s.started("old", "es", T0);
         s.started("kept", "es", T0);
-        s.segment("kept", new TranscriptEntry(1, "S1", 0, 1, "x"), T0.plusSeconds(3600));
+        s.segment("kept", new TranscriptLine(1, "S1", 0, 1, "x"), T0.plusSeconds(3600));
         assertEquals(1, s.purgeBefore(T0.plusSeconds(60)));
         assertTrue(s.find("old").isEmpty());
         assertTrue(s.find("kept").isPresent());
@@ -125,7 +127,7 @@ abstract class SessionStoreContract {
     void everythingSurvivesARestart() {
         SessionStore s = store();
         s.started("r-1", "es", T0);
-        TranscriptEntry e = new TranscriptEntry(1, "S1", 0.25, 1.5, "Persistente");
+        TranscriptLine e = new TranscriptLine(1, "S1", 0.25, 1.5, "Persistente");
         s.segment("r-1", e, T0.plusSeconds(2));
         FinalDocument doc = document("r-1", List.of(e));
         s.finished("r-1", doc, T0.plusSeconds(3));

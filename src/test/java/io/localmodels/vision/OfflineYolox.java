@@ -14,8 +14,10 @@ import java.util.Map;
 
 /**
  * Test reference: YOLOX-nano through a plain ONNX Runtime call with its own letterbox (hand-written
- * bilinear resize, not Java2D) and its own port of the YOLOX demo post-processing. Boxes as
+ * bilinear resize, not Java2D) and its own port of YOLOX's post-processing. Boxes as
  * [class, score, x, y, w, h] normalised to the image.
+ * The post-processing is YOLOX's {@code postprocess} (yolox/utils/boxes.py) as its COCO evaluation
+ * runs it: each grid cell keeps its best class, scored objectness × class probability, then NMS per class.
  */
 final class OfflineYolox {
 
@@ -78,9 +80,13 @@ final class OfflineYolox {
             for (int gy = 0; gy < n; gy++) {
                 for (int gx = 0; gx < n; gx++, idx++) {
                     int o = idx * 85;
+                    int best = 0;
+                    for (int c = 1; c < 80; c++) {
+                        best = out[o + 5 + c] > out[o + 5 + best] ? c : best;
+                    }
                     for (int c = 0; c < 80; c++) {
                         double score = out[o + 4] * out[o + 5 + c];
-                        if (score > 0.3) {
+                        if (score >= 0.3 && c == best) {
                             double cx = (out[o] + gx) * stride / r;
                             double cy = (out[o + 1] + gy) * stride / r;
                             double bw = Math.exp(out[o + 2]) * stride / r;

@@ -57,6 +57,53 @@ class VisionEndpointsTest {
                 && Math.abs(b.get("w").doubleValue() - ref[4]) <= 0.02 && Math.abs(b.get("h").doubleValue() - ref[5]) <= 0.02;
     }
 
+    @jakarta.inject.Inject
+    YoloxDetector detector;
+
+    /** YOLOX's output with every cell empty except the ones set by {@link #cell}. */
+    static java.nio.FloatBuffer emptyOutput() {
+        return java.nio.FloatBuffer.allocate(3549 * 85);
+    }
+
+    /** A 40×40 box centred in stride-8 cell (gx, gy) with these class probabilities ([class, p] pairs). */
+    static void cell(java.nio.FloatBuffer out, int gx, int gy, float objectness, float... classProbs) {
+        int o = (gy * 52 + gx) * 85;
+        out.put(o, 0.5f).put(o + 1, 0.5f).put(o + 2, (float) Math.log(5)).put(o + 3, (float) Math.log(5)).put(o + 4, objectness);
+        for (int i = 0; i < classProbs.length; i += 2) {
+            out.put(o + 5 + (int) classProbs[i], classProbs[i + 1]);
+        }
+    }
+
+    /**
+     * A cell that scores two classes above the threshold gives its best class only, as YOLOX's
+     * {@code postprocess} (its demos and its COCO evaluation) does; keeping every class, as
+     * {@code multiclass_nms_class_aware} would, adds a motorcycle on top of the bicycle. On real photos
+     * the two rarely differ after NMS: 700 crops and composites of dog.jpg gave no image where they did.
+     */
+    @Test
+    void aCellScoringTwoClassesGivesItsBestClassOnly() {
+        java.nio.FloatBuffer out = emptyOutput();
+        cell(out, 10, 20, 0.9f, 1, 0.8f, 3, 0.6f); // bicycle 0.72, motorcycle 0.54
+        List<Detection> d = detector.decode(out, 1.0, 416, 416);
+        assertEquals(1, d.size(), d.toString());
+        assertEquals("bicycle", d.get(0).label());
+        assertEquals(0.72, d.get(0).score(), 1e-4);
+        // centre (10.5, 20.5) × 8 px, 40 px wide: x = (84 − 20) / 416, y = (164 − 20) / 416
+        assertEquals(0.1538, d.get(0).box().x(), 1e-4);
+        assertEquals(0.3462, d.get(0).box().y(), 1e-4);
+        assertEquals(0.0962, d.get(0).box().w(), 1e-4);
+    }
+
+    /** NMS is per class (YOLOX's evaluation default): a motorcycle overlapping a bicycle is kept. */
+    @Test
+    void overlappingBoxesOfDifferentClassesAreBothKept() {
+        java.nio.FloatBuffer out = emptyOutput();
+        cell(out, 10, 20, 0.9f, 1, 0.8f);
+        cell(out, 11, 20, 0.9f, 3, 0.7f, 1, 0.2f); // 8 px to the right: IoU 0.67
+        List<Detection> d = detector.decode(out, 1.0, 416, 416);
+        assertEquals(List.of("bicycle", "motorcycle"), d.stream().map(Detection::label).toList());
+    }
+
     @Test
     void dogPhotoThroughBothEndpointsMatchesTheOfflineDetector() throws Exception {
         Path dog = SharedFiles.require("images/dog.jpg");
