@@ -86,8 +86,7 @@ public final class AudioSession {
     private Long processedChunkId;
     private long lastCheckpointSamples;
     private int segments;
-    // codes that describe the whole session rather than one segment (asr_unavailable, asr_loading, language_unsupported): sent once
-    private final java.util.Set<String> sessionWideSent = new java.util.HashSet<>();
+    private final RefusalNotices refusals = new RefusalNotices();
 
     AudioSession(String id, StreamSettings settings, SileroVad silero, WindowScorer scorer, UtteranceSink sink, SessionArchive archive,
                  Host host, Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered,
@@ -403,21 +402,7 @@ public final class AudioSession {
         try {
             stage = sink.recognise(id, settings.language(), u);
         } catch (RecognitionRefused r) {
-            switch (r.code()) {
-                case "asr_unavailable", "asr_loading" -> {
-                    if (sessionWideSent.add(r.code())) {
-                        deliver(new SessionEvent.Notice(id, r.code(), r.getMessage() + (r.code().equals("asr_loading")
-                                ? "; speech boundaries flow meanwhile, transcripts start with the first utterance after it is ready"
-                                : "; this session gets speech boundaries without transcripts")));
-                    }
-                }
-                case "language_unsupported" -> {
-                    if (sessionWideSent.add(r.code())) {
-                        deliver(SessionEvent.Error.nonFatal(r.code(), r.getMessage() + "; no segment of this session is transcribed"));
-                    }
-                }
-                default -> deliver(SessionEvent.Error.nonFatal(r.code(), "segment " + u.segmentId() + " was not transcribed: " + r.getMessage()));
-            }
+            refusals.of(id, u.segmentId(), r).ifPresent(this::deliver);
             return;
         }
         recognitions.expect(u.segmentId());
