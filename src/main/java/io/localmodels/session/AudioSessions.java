@@ -116,13 +116,15 @@ public class AudioSessions implements AudioSession.Host {
             return resume(live, settings, listener);
         }
         AudioSession.Start start = fromStore(id, settings);
-        synchronized (this) {
-            live = sessions.get(id);
-            if (live != null) {
-                return resume(live, settings, listener);
-            }
-            return create(id, settings, listener, start);
+        // Two connections may race to start the same id: one creates, the other resumes what it created.
+        // The map locks only this id's bin, so opening one session never waits on another.
+        AudioSession[] createdHere = new AudioSession[1];
+        AudioSession session = sessions.computeIfAbsent(id, k -> createdHere[0] = newSession(k, settings, start));
+        if (createdHere[0] == null) {
+            return resume(session, settings, listener);
         }
+        session.attach(listener, false);
+        return session;
     }
 
     /** A session this process does not hold: new, or continued from where the store says it stood. */
@@ -182,12 +184,16 @@ public class AudioSessions implements AudioSession.Host {
     }
 
     private AudioSession create(String id, StreamSettings settings, SessionListener listener, AudioSession.Start start) {
-        AudioSession created = new AudioSession(id, new StreamSettings(id, settings.format(), settings.language(),
-                settings.vad()), silero, scorer, sink, archive, this, executor, audio.maxBufferedBytes(),
-                audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents(), config.checkpointInterval(), start);
+        AudioSession created = newSession(id, settings, start);
         sessions.put(id, created);
         created.attach(listener, false);
         return created;
+    }
+
+    private AudioSession newSession(String id, StreamSettings settings, AudioSession.Start start) {
+        return new AudioSession(id, new StreamSettings(id, settings.format(), settings.language(),
+                settings.vad()), silero, scorer, sink, archive, this, executor, audio.maxBufferedBytes(),
+                audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents(), config.checkpointInterval(), start);
     }
 
     /** Whether a session with this id is open (connected or resumable). */
