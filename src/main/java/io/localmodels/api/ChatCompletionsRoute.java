@@ -37,9 +37,11 @@ public class ChatCompletionsRoute {
     private static final long MAX_BODY = 4 << 20;
 
     private final LlmService llm;
+    private final GeminiRoute gemini;
 
-    public ChatCompletionsRoute(LlmService llm) {
+    public ChatCompletionsRoute(LlmService llm, GeminiRoute gemini) {
         this.llm = llm;
+        this.gemini = gemini;
     }
 
     void install(@Observes Router router) {
@@ -48,6 +50,11 @@ public class ChatCompletionsRoute {
     }
 
     private void models(RoutingContext rc) {
+        if (GeminiRoute.fromGoogleClient(rc)) {
+            // the Gemini API lists its models at the same path
+            gemini.models(rc);
+            return;
+        }
         ObjectNode body = JSON.createObjectNode().put("object", "list");
         var data = body.putArray("data");
         if (llm.state() == LlmService.State.READY) {

@@ -75,6 +75,24 @@ class AuthTest {
         given().get("/tryx").then().statusCode(401);
     }
 
+    /** The Gemini API takes the key as Google's clients send it, and refuses in Google's error shape. */
+    @Test
+    void theGeminiApiWantsAKeyAsGooglesClientsSendIt() {
+        String body = "{\"contents\":[{\"parts\":[{\"text\":\"hola\"}]}]}";
+        String path = "/v1beta/models/gemini-2.5-flash:generateContent";
+        given().contentType("application/json").body(body).post(path).then().statusCode(401)
+                .body("error.code", org.hamcrest.Matchers.equalTo(401)).body("error.status", org.hamcrest.Matchers.equalTo("UNAUTHENTICATED"));
+        given().contentType("application/json").header("x-goog-api-key", "wrong").body(body).post(path).then().statusCode(403)
+                .body("error.status", org.hamcrest.Matchers.equalTo("PERMISSION_DENIED"));
+        // past the key check: this profile has no LLM, which is said in Google's shape too
+        given().contentType("application/json").header("x-goog-api-key", "k1-secret-value").body(body).post(path).then().statusCode(503)
+                .body("error.status", org.hamcrest.Matchers.equalTo("UNAVAILABLE"));
+        given().contentType("application/json").queryParam("key", "k2-secret-value").body(body).post(path).then().statusCode(503);
+        given().contentType("application/json").header("Authorization", "Bearer k1-secret-value").body(body).post(path).then().statusCode(503);
+        // elsewhere the key still goes in Authorization only
+        given().header("x-goog-api-key", "k1-secret-value").get("/sessions").then().statusCode(401);
+    }
+
     @Test
     void theSocketWantsAKeyInTheHeaderOrTheQuery() throws Exception {
         SharedFiles.require("models/silero-vad/silero_vad.onnx");

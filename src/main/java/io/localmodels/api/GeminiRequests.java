@@ -1,0 +1,225 @@
+package io.localmodels.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.localmodels.llm.ChatMessage;
+import io.localmodels.llm.LlmGrammars;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a Gemini {@code GenerateContentRequest} (camelCase or snake_case, as Google's JSON parser
+ * takes both) into what the LLM runs. Every refusal is a 400 INVALID_ARGUMENT naming the field, as
+ * Google answers; unknown fields are refused the same way.
+ */
+final class GeminiRequests {
+
+    /** Top-level fields, by their camelCase name; the snake_case spelling is taken too. */
+    private static final Set<String> TOP = Set.of("contents", "systemInstruction", "generationConfig", "safetySettings", "model",
+            "tools", "toolConfig", "cachedContent", "labels");
+    private static final Set<String> CONFIG = Set.of("temperature", "topP", "topK", "maxOutputTokens", "stopSequences", "candidateCount",
+            "responseMimeType", "responseSchema", "responseJsonSchema", "responseModalities", "seed", "presencePenalty",
+            "frequencyPenalty", "thinkingConfig");
+    private static final Set<String> NOT_SUPPORTED = Set.of("tools", "toolConfig", "cachedContent");
+
+    /** One request: the grammar is null for free text. */
+    record GeminiCall(List<ChatMessage> messages, double temperature, double topP, int maxTokens, List<String> stop, String grammar,
+                      int seed) {
+    }
+
+    private GeminiRequests() {
+    }
+
+    static GeminiCall read(JsonNode body, int defaultMaxTokens, int maxTokensCeiling) {
+        if (body == null || !body.isObject()) {
+            throw invalid("the body must be a JSON object (a GenerateContentRequest)");
+        }
+        known(body, TOP, "");
+        for (String f : NOT_SUPPORTED) {
+            JsonNode v = field(body, f);
+            if (!v.isMissingNode() && !v.isNull() && !(v.isArray() && v.isEmpty())) {
+                throw invalid("'" + f + "' is not supported by this server (function calling and cached content need Google's models)");
+            }
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        JsonNode system = field(body, "systemInstruction");
+        if (!system.isMissingNode() && !system.isNull()) {
+            messages.add(new ChatMessage("system", system.isTextual() ? system.asText() : text(system, "systemInstruction")));
+        }
+        JsonNode contents = field(body, "contents");
+        if (!contents.isArray() || contents.isEmpty()) {
+            throw invalid("'contents' must be a non-empty list of Content");
+        }
+        for (int i = 0; i < contents.size(); i++) {
+            JsonNode c = contents.get(i);
+            String role = c.path("role").asText("user");
+            if (!role.equals("user") && !role.equals("model")) {
+                throw invalid("contents[" + i + "].role must be 'user' or 'model'; got '" + role + "'");
+            }
+            messages.add(new ChatMessage(role.equals("model") ? "assistant" : "user", text(c, "contents[" + i + "]")));
+        }
+        JsonNode config = field(body, "generationConfig");
+        if (!config.isMissingNode() && !config.isNull() && !config.isObject()) {
+            throw invalid("'generationConfig' must be an object");
+        }
+        known(config, CONFIG, "generationConfig.");
+        double temperature = number(config, "temperature", 1.0, 0, 2);
+        double topP = number(config, "topP", 0.95, 0, 1);
+        int maxTokens = defaultMaxTokens;
+        JsonNode cap = field(config, "maxOutputTokens");
+        if (!cap.isMissingNode() && !cap.isNull()) {
+            if (!cap.canConvertToInt() || cap.asInt() < 1 || cap.asInt() > maxTokensCeiling) {
+                throw invalid("generationConfig.maxOutputTokens must be an integer from 1 to " + maxTokensCeiling);
+            }
+            maxTokens = cap.asInt();
+        }
+        JsonNode candidates = field(config, "candidateCount");
+        if (!candidates.isMissingNode() && !candidates.isNull() && candidates.asInt(-1) != 1) {
+            throw invalid("generationConfig.candidateCount must be 1: one candidate per request");
+        }
+        JsonNode modalities = field(config, "responseModalities");
+        for (JsonNode m : modalities) {
+            if (!m.asText().equalsIgnoreCase("TEXT")) {
+                throw invalid("generationConfig.responseModalities: only TEXT is supported (this server has no speech or image synthesis);"
+                        + " got '" + m.asText() + "'");
+            }
+        }
+        List<String> stop = new ArrayList<>();
+        JsonNode stops = field(config, "stopSequences");
+        if (!stops.isMissingNode() && !stops.isNull()) {
+            if (!stops.isArray() || stops.size() > 5) {
+                throw invalid("generationConfig.stopSequences must be a list of at most 5 strings");
+            }
+            stops.forEach(s -> stop.add(s.asText()));
+        }
+        int seed = field(config, "seed").canConvertToLong() ? (int) (field(config, "seed").asLong() & 0x7fffffff) : -1;
+        return new GeminiCall(messages, temperature, topP, maxTokens, stop, grammar(config), seed);
+    }
+
+    /** A field by its camelCase name or its snake_case spelling. */
+    static JsonNode field(JsonNode node, String camel) {
+        JsonNode v = node.path(camel);
+        return v.isMissingNode() ? node.path(snake(camel)) : v;
+    }
+
+    static String snake(String camel) {
+        return camel.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+    }
+
+    private static void known(JsonNode node, Set<String> names, String prefix) {
+        Iterator<String> it = node.fieldNames();
+        while (it.hasNext()) {
+            String f = it.next();
+            if (!names.contains(f) && names.stream().noneMatch(n -> snake(n).equals(f))) {
+                throw invalid("Invalid JSON payload received. Unknown name \"" + f + "\"" + (prefix.isEmpty() ? "" : " at '"
+                        + prefix.substring(0, prefix.length() - 1) + "'") + ": Cannot find field.");
+            }
+        }
+    }
+
+    /** The text of a Content's parts; other kinds of part are refused, naming what this version takes. */
+    private static String text(JsonNode content, String where) {
+        JsonNode parts = content.path("parts");
+        if (!parts.isArray() || parts.isEmpty()) {
+            throw invalid(where + ".parts must be a non-empty list");
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < parts.size(); i++) {
+            JsonNode p = parts.get(i);
+            if (p.has("text")) {
+                b.append(p.get("text").asText());
+            } else if (!field(p, "inlineData").isMissingNode()) {
+                String mime = field(field(p, "inlineData"), "mimeType").asText("");
+                throw invalid(where + ".parts[" + i + "]: inline " + (mime.isEmpty() ? "data" : mime) + " is not supported yet by this"
+                        + " server (text parts only; send audio to /ws/audio or /v1/audio/transcriptions, photos to /vision/frame)");
+            } else {
+                throw invalid(where + ".parts[" + i + "] has no 'text'; only text parts are supported");
+            }
+        }
+        return b.toString();
+    }
+
+    private static double number(JsonNode config, String name, double dflt, double min, double max) {
+        JsonNode v = field(config, name);
+        if (v.isMissingNode() || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
+            throw invalid("generationConfig." + name + " must be a number from " + min + " to " + max);
+        }
+        return v.asDouble();
+    }
+
+    private static String grammar(JsonNode config) {
+        String mime = field(config, "responseMimeType").asText("text/plain");
+        JsonNode schema = field(config, "responseJsonSchema");
+        JsonNode gemini = field(config, "responseSchema");
+        boolean hasSchema = !schema.isMissingNode() && !schema.isNull() || !gemini.isMissingNode() && !gemini.isNull();
+        if (!mime.equals("application/json")) {
+            if (!mime.equals("text/plain")) {
+                throw invalid("generationConfig.responseMimeType must be text/plain or application/json; got '" + mime + "'");
+            }
+            if (hasSchema) {
+                throw invalid("generationConfig.responseSchema needs responseMimeType application/json");
+            }
+            return null;
+        }
+        if (!hasSchema) {
+            return LlmGrammars.jsonObject();
+        }
+        JsonNode jsonSchema = !schema.isMissingNode() && !schema.isNull() ? schema : toJsonSchema(gemini, "responseSchema");
+        try {
+            return LlmGrammars.fromJsonSchema(jsonSchema.toString());
+        } catch (RuntimeException e) {
+            throw invalid("generationConfig.responseSchema cannot be enforced: " + e.getMessage());
+        }
+    }
+
+    /** Gemini's OpenAPI-style Schema (types in capitals, nullable) as the JSON Schema the grammar converter reads. */
+    static JsonNode toJsonSchema(JsonNode s, String where) {
+        if (!s.isObject()) {
+            throw invalid("generationConfig." + where + " must be a Schema object");
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        String type = s.path("type").asText("").toLowerCase(Locale.ROOT);
+        if (!type.isEmpty()) {
+            if (s.path("nullable").asBoolean(false)) {
+                ArrayNode both = out.putArray("type");
+                both.add(type).add("null");
+            } else {
+                out.put("type", type);
+            }
+        }
+        for (Map.Entry<String, JsonNode> f : (Iterable<Map.Entry<String, JsonNode>>) s::fields) {
+            switch (f.getKey()) {
+                case "type", "nullable", "propertyOrdering", "property_ordering", "title", "description", "example" -> { }
+                case "properties" -> {
+                    ObjectNode props = out.putObject("properties");
+                    f.getValue().fields().forEachRemaining(p -> props.set(p.getKey(), toJsonSchema(p.getValue(), where + "." + p.getKey())));
+                }
+                case "items" -> out.set("items", toJsonSchema(f.getValue(), where + ".items"));
+                case "anyOf", "any_of" -> {
+                    ArrayNode any = out.putArray("anyOf");
+                    f.getValue().forEach(a -> any.add(toJsonSchema(a, where + ".anyOf")));
+                }
+                case "enum", "required", "format", "minimum", "maximum", "pattern" -> out.set(f.getKey(), f.getValue());
+                case "minItems", "maxItems", "minLength", "maxLength", "minProperties", "maxProperties" ->
+                        out.set(f.getKey(), f.getValue().isTextual() ? JsonNodeFactory.instance.numberNode(Long.parseLong(f.getValue().asText()))
+                                : f.getValue());
+                default -> throw invalid("generationConfig." + where + "." + f.getKey() + " is not a Schema field this server can enforce");
+            }
+        }
+        return out;
+    }
+
+    private static ApiException invalid(String message) {
+        return new ApiException(400, "INVALID_ARGUMENT", message);
+    }
+}

@@ -1,0 +1,255 @@
+package io.localmodels.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.localmodels.llm.Generation;
+import io.localmodels.llm.GenerationRequest;
+import io.localmodels.llm.LlmException;
+import io.localmodels.llm.LlmService;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Google's Gemini REST API over the service's LLM, so that an app written for Gemini changes only its
+ * base URL and key: {@code POST /{v1,v1beta,v1alpha}/models/{model}:generateContent} and
+ * {@code :streamGenerateContent} (server-sent events with {@code ?alt=sse}), {@code GET .../models}
+ * and {@code .../models/{model}}. Any model name is taken; {@code modelVersion} says what answered.
+ * Errors come in Google's shape, {@code {"error":{"code","message","status"}}}.
+ */
+@ApplicationScoped
+public class GeminiRoute {
+
+    private static final Logger LOG = Logger.getLogger(GeminiRoute.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_BODY = 20 << 20;
+    static final String VERSIONS = "(v1|v1beta|v1alpha)";
+
+    private final LlmService llm;
+
+    public GeminiRoute(LlmService llm) {
+        this.llm = llm;
+    }
+
+    /** A path of the Gemini API (errors on it answer in Google's shape, its key may come as x-goog-api-key or ?key=). */
+    static boolean isGeminiPath(String path) {
+        return path.startsWith("/v1beta/") || path.startsWith("/v1alpha/") || path.matches("/v1/models/[^/:%]+(:|%3[Aa])[A-Za-z]+");
+    }
+
+    /** Google's SDKs name themselves in x-goog-api-client; GET /v1/models answers them in Gemini's shape, others in OpenAI's. */
+    static boolean fromGoogleClient(RoutingContext rc) {
+        return rc.request().getHeader("x-goog-api-client") != null || rc.request().getHeader("x-goog-api-key") != null
+                || rc.request().getParam("key") != null;
+    }
+
+    void install(@Observes Router router) {
+        // the colon may come percent-encoded (some HTTP clients encode it in a path)
+        router.postWithRegex("/" + VERSIONS + "/models/([^/:%]+)(?::|%3[Aa])(generateContent|streamGenerateContent|countTokens)")
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::post);
+        router.getWithRegex("/(v1beta|v1alpha)/models").handler(this::models);
+        router.getWithRegex("/" + VERSIONS + "/models/([^/:]+)").handler(rc -> model(rc, rc.pathParam("param1")));
+    }
+
+    void models(RoutingContext rc) {
+        ObjectNode body = JSON.createObjectNode();
+        var list = body.putArray("models");
+        if (llm.state() == LlmService.State.READY) {
+            list.add(describe(llm.modelName()));
+        }
+        rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toString());
+    }
+
+    private void model(RoutingContext rc, String name) {
+        if (llm.state() != LlmService.State.READY) {
+            reply(rc, 404, "model " + name + " is not served: no LLM is loaded (" + llm.state().name().toLowerCase(Locale.ROOT) + ")");
+            return;
+        }
+        rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(describe(name).toString());
+    }
+
+    private ObjectNode describe(String name) {
+        ObjectNode m = JSON.createObjectNode().put("name", "models/" + name).put("version", llm.modelName())
+                .put("displayName", name + " (local: " + llm.modelName() + ")")
+                .put("description", "Any model name is answered by this server's LLM, " + llm.modelName())
+                .put("inputTokenLimit", llm.contextSize()).put("outputTokenLimit", llm.defaultMaxTokens());
+        m.putArray("supportedGenerationMethods").add("generateContent").add("streamGenerateContent");
+        return m;
+    }
+
+    private void post(RoutingContext rc) {
+        String model = rc.pathParam("param1");
+        String method = rc.pathParam("param2");
+        if (method.equals("countTokens")) {
+            reply(rc, 501, "countTokens is not implemented by this server yet");
+            return;
+        }
+        boolean stream = method.equals("streamGenerateContent");
+        if (llm.state() != LlmService.State.READY) {
+            reply(rc, 503, "no LLM is loaded: " + llm.state().name().toLowerCase(Locale.ROOT) + (llm.reason() != null ? ", " + llm.reason() : "")
+                    + "; see /q/health/ready");
+            return;
+        }
+        GeminiRequests.GeminiCall call;
+        try {
+            JsonNode body;
+            try {
+                body = JSON.readTree(rc.body().asString("UTF-8"));
+            } catch (Exception e) {
+                throw new ApiException(400, "INVALID_ARGUMENT", "Invalid JSON payload received. " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            call = GeminiRequests.read(body, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
+        } catch (ApiException e) {
+            reply(rc, e.status(), e.getMessage());
+            return;
+        }
+        String id = UUID.randomUUID().toString().replace("-", "");
+        AtomicBoolean gone = new AtomicBoolean();
+        rc.response().closeHandler(v -> gone.set(true));
+        Context context = Vertx.currentContext();
+        Stream sse = stream ? new Stream(rc.response(), context, id, llm.modelName()) : null;
+        GenerationRequest request = new GenerationRequest(call.messages(), call.temperature(), call.topP(), call.maxTokens(), call.stop(),
+                call.grammar(), call.seed(), sse == null ? null : sse::delta, gone::get);
+        try {
+            llm.generate(request).whenComplete((g, error) -> context.runOnContext(v -> {
+                Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
+                if (cause != null) {
+                    fail(rc, sse, cause);
+                } else if (sse != null) {
+                    sse.finish(g);
+                } else {
+                    rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                            .end(response(id, llm.modelName(), g.text(), g).toString());
+                }
+            }));
+        } catch (LlmException e) {
+            fail(rc, null, e);
+        }
+        LOG.debugf("gemini %s for model name %s answered by %s", method, model, llm.modelName());
+    }
+
+    private void fail(RoutingContext rc, Stream sse, Throwable cause) {
+        LlmException e = cause instanceof LlmException le ? le : new LlmException(LlmException.Kind.FAILED, String.valueOf(cause));
+        int status = switch (e.kind()) {
+            case UNAVAILABLE -> 503;
+            case BUSY -> 429;
+            case CONTEXT_EXCEEDED -> 400;
+            case FAILED -> 500;
+        };
+        if (sse != null && sse.started()) {
+            sse.error(status, e.getMessage());
+            return;
+        }
+        if (e.kind() == LlmException.Kind.BUSY) {
+            rc.response().putHeader("Retry-After", "2");
+        }
+        reply(rc, status, e.getMessage());
+    }
+
+    /** A GenerateContentResponse: one candidate holding {@code text}; finish and usage when {@code g} is the whole answer. */
+    static ObjectNode response(String id, String modelVersion, String text, Generation g) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode candidate = body.putArray("candidates").addObject();
+        ObjectNode content = candidate.putObject("content").put("role", "model");
+        content.putArray("parts").addObject().put("text", text);
+        candidate.put("index", 0);
+        if (g != null) {
+            candidate.put("finishReason", g.finishReason().equals("length") ? "MAX_TOKENS" : "STOP");
+            body.putObject("usageMetadata").put("promptTokenCount", g.promptTokens()).put("candidatesTokenCount", g.completionTokens())
+                    .put("totalTokenCount", g.promptTokens() + g.completionTokens());
+        }
+        body.put("modelVersion", modelVersion).put("responseId", id);
+        return body;
+    }
+
+    /** Google's status name for an HTTP status, as its error bodies carry it. */
+    static String status(int code) {
+        return switch (code) {
+            case 400 -> "INVALID_ARGUMENT";
+            case 401 -> "UNAUTHENTICATED";
+            case 403 -> "PERMISSION_DENIED";
+            case 404 -> "NOT_FOUND";
+            case 413 -> "INVALID_ARGUMENT";
+            case 429 -> "RESOURCE_EXHAUSTED";
+            case 501 -> "UNIMPLEMENTED";
+            case 503 -> "UNAVAILABLE";
+            case 504 -> "DEADLINE_EXCEEDED";
+            default -> "INTERNAL";
+        };
+    }
+
+    static JsonObject error(int code, String message) {
+        return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message).put("status", status(code)));
+    }
+
+    static void reply(RoutingContext rc, int code, String message) {
+        if (rc.response().headWritten()) {
+            rc.response().end();
+            return;
+        }
+        rc.response().setStatusCode(code).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(error(code, message).encode());
+    }
+
+    /** streamGenerateContent with alt=sse: a GenerateContentResponse per piece of text, the last with finish and usage. */
+    static final class Stream {
+        private final HttpServerResponse response;
+        private final Context context;
+        private final String id;
+        private final String model;
+        private volatile boolean started;
+
+        Stream(HttpServerResponse response, Context context, String id, String model) {
+            this.response = response;
+            this.context = context;
+            this.id = id;
+            this.model = model;
+        }
+
+        boolean started() {
+            return started;
+        }
+
+        void delta(String text) {
+            context.runOnContext(v -> send(response(id, model, text, null)));
+        }
+
+        void finish(Generation g) {
+            send(response(id, model, "", g));
+            end();
+        }
+
+        void error(int code, String message) {
+            send(JSON.valueToTree(GeminiRoute.error(code, message).getMap()));
+            end();
+        }
+
+        private void send(JsonNode event) {
+            if (!started) {
+                started = true;
+                response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream").putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+            }
+            if (!response.ended() && !response.closed()) {
+                response.write("data: " + event + "\r\n\r\n");
+            }
+        }
+
+        private void end() {
+            if (!response.ended() && !response.closed()) {
+                response.end();
+            }
+        }
+    }
+}

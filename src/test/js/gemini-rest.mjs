@@ -1,0 +1,65 @@
+// Google's official @google/genai client against the service's Gemini REST API (run by GeminiApiTest):
+// httpOptions.baseUrl points it at the service, nothing else changes. Prints one JSON document with
+// what each call returned; the Java test asserts.
+import {GoogleGenAI, Type} from '@google/genai';
+
+const [baseUrl, apiKey, apiVersion] = process.argv.slice(2);
+const ai = new GoogleGenAI({apiKey: apiKey || 'unused', httpOptions: {baseUrl, apiVersion: apiVersion || undefined}});
+const model = 'gemini-2.5-flash';
+const contents = 'Resume: mañana llamamos al proveedor y revisamos el presupuesto.';
+const out = {};
+
+async function failure(call) {
+  try {
+    await call();
+    return {status: 200};
+  } catch (e) {
+    return {status: e.status, message: e.message, kind: e.constructor.name};
+  }
+}
+
+const plain = await ai.models.generateContent({
+  model, contents, config: {systemInstruction: 'Responde en español.', temperature: 0, maxOutputTokens: 24},
+});
+out.plain = {
+  text: plain.text, role: plain.candidates[0].content.role, finish: plain.candidates[0].finishReason,
+  usage: plain.usageMetadata, modelVersion: plain.modelVersion, responseId: plain.responseId,
+};
+
+const chunks = [];
+let last;
+for await (const c of await ai.models.generateContentStream({
+  model, contents, config: {systemInstruction: 'Responde en español.', temperature: 0, maxOutputTokens: 24},
+})) {
+  chunks.push(c.text ?? '');
+  last = c;
+}
+out.stream = {chunks, finish: last.candidates[0].finishReason, usage: last.usageMetadata};
+
+const schema = await ai.models.generateContent({
+  model, contents: 'Ciudad y número de personas.',
+  config: {
+    temperature: 0.7, seed: 3, maxOutputTokens: 200, responseMimeType: 'application/json',
+    responseSchema: {
+      type: Type.OBJECT, propertyOrdering: ['ciudad', 'personas'], required: ['ciudad', 'personas'],
+      properties: {ciudad: {type: Type.STRING, maxLength: '20'}, personas: {type: Type.INTEGER, minimum: 0, maximum: 99}},
+    },
+  },
+});
+out.schema = {text: schema.text, finish: schema.candidates[0].finishReason};
+
+out.imagePart = await failure(() => ai.models.generateContent({
+  model, contents: [{role: 'user', parts: [{text: '¿Qué hay?'}, {inlineData: {mimeType: 'image/jpeg', data: '/9j/4AAQ'}}]}],
+}));
+out.audioModality = await failure(() => ai.models.generateContent({model, contents, config: {responseModalities: ['AUDIO']}}));
+out.twoCandidates = await failure(() => ai.models.generateContent({model, contents, config: {candidateCount: 2}}));
+
+const listed = [];
+for await (const m of await ai.models.list()) {
+  listed.push(m.name);
+}
+out.models = listed;
+const one = await ai.models.get({model});
+out.model = {name: one.name, version: one.version, inputTokenLimit: one.inputTokenLimit};
+
+console.log(JSON.stringify(out));
