@@ -1,9 +1,10 @@
 // Google's official @google/genai client against the service's Gemini REST API (run by GeminiApiTest):
 // httpOptions.baseUrl points it at the service, nothing else changes. Prints one JSON document with
 // what each call returned; the Java test asserts.
+import {readFileSync} from 'node:fs';
 import {GoogleGenAI, Type} from '@google/genai';
 
-const [baseUrl, apiKey, apiVersion] = process.argv.slice(2);
+const [baseUrl, apiKey, apiVersion, jpegPath, wavPath] = process.argv.slice(2);
 const ai = new GoogleGenAI({apiKey: apiKey || 'unused', httpOptions: {baseUrl, apiVersion: apiVersion || undefined}});
 const model = 'gemini-2.5-flash';
 const contents = 'Resume: mañana llamamos al proveedor y revisamos el presupuesto.';
@@ -48,8 +49,22 @@ const schema = await ai.models.generateContent({
 });
 out.schema = {text: schema.text, finish: schema.candidates[0].finishReason};
 
+// the same question alone, with a photo, and with a recording: what the service's models made of the media
+// reaches the LLM as text, so the prompt grows
+const question = '¿Qué hay y qué se dice?';
+const usage = async (parts) => (await ai.models.generateContent({
+  model, contents: [{role: 'user', parts}], config: {temperature: 0, maxOutputTokens: 4},
+})).usageMetadata.promptTokenCount;
+out.media = {
+  textOnly: await usage([{text: question}]),
+  withImage: await usage([{text: question}, {inlineData: {mimeType: 'image/jpeg', data: readFileSync(jpegPath).toString('base64')}}]),
+  withAudio: await usage([{text: question}, {inlineData: {mimeType: 'audio/wav', data: readFileSync(wavPath).toString('base64')}}]),
+};
 out.imagePart = await failure(() => ai.models.generateContent({
   model, contents: [{role: 'user', parts: [{text: '¿Qué hay?'}, {inlineData: {mimeType: 'image/jpeg', data: '/9j/4AAQ'}}]}],
+}));
+out.oggPart = await failure(() => ai.models.generateContent({
+  model, contents: [{role: 'user', parts: [{inlineData: {mimeType: 'audio/ogg', data: 'T2dnUw=='}}]}],
 }));
 out.audioModality = await failure(() => ai.models.generateContent({model, contents, config: {responseModalities: ['AUDIO']}}));
 out.twoCandidates = await failure(() => ai.models.generateContent({model, contents, config: {candidateCount: 2}}));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.localmodels.llm.ChatMessage;
 import io.localmodels.llm.LlmGrammars;
 
 import java.util.ArrayList;
@@ -30,8 +29,24 @@ final class GeminiRequests {
     private static final Set<String> NOT_SUPPORTED = Set.of("tools", "toolConfig", "cachedContent");
 
     /** One request: the grammar is null for free text. */
-    record GeminiCall(List<ChatMessage> messages, double temperature, double topP, int maxTokens, List<String> stop, String grammar,
+    record GeminiCall(List<Turn> turns, double temperature, double topP, int maxTokens, List<String> stop, String grammar,
                       int seed) {
+    }
+
+    /** One turn of the conversation: role system, user or assistant, and its parts in order. */
+    record Turn(String role, List<Part> parts) {
+    }
+
+    /** A piece of a turn: text, or inline audio or image data to be turned into text first. */
+    sealed interface Part {
+        record Text(String text) implements Part {
+        }
+
+        /** {@code pcmRate}: the sample rate of raw PCM16 ({@code audio/pcm;rate=…}), 0 for a WAV file or an image. */
+        record Media(Kind kind, String mimeType, byte[] data, int pcmRate) implements Part {
+        }
+
+        enum Kind { AUDIO, IMAGE }
     }
 
     private GeminiRequests() {
@@ -48,10 +63,14 @@ final class GeminiRequests {
                 throw invalid("'" + f + "' is not supported by this server (function calling and cached content need Google's models)");
             }
         }
-        List<ChatMessage> messages = new ArrayList<>();
+        List<Turn> turns = new ArrayList<>();
         JsonNode system = field(body, "systemInstruction");
         if (!system.isMissingNode() && !system.isNull()) {
-            messages.add(new ChatMessage("system", system.isTextual() ? system.asText() : text(system, "systemInstruction")));
+            List<Part> parts = system.isTextual() ? List.of(new Part.Text(system.asText())) : parts(system, "systemInstruction");
+            if (parts.stream().anyMatch(Part.Media.class::isInstance)) {
+                throw invalid("systemInstruction takes text parts only");
+            }
+            turns.add(new Turn("system", parts));
         }
         JsonNode contents = field(body, "contents");
         if (!contents.isArray() || contents.isEmpty()) {
@@ -63,7 +82,7 @@ final class GeminiRequests {
             if (!role.equals("user") && !role.equals("model")) {
                 throw invalid("contents[" + i + "].role must be 'user' or 'model'; got '" + role + "'");
             }
-            messages.add(new ChatMessage(role.equals("model") ? "assistant" : "user", text(c, "contents[" + i + "]")));
+            turns.add(new Turn(role.equals("model") ? "assistant" : "user", parts(c, "contents[" + i + "]")));
         }
         JsonNode config = field(body, "generationConfig");
         if (!config.isMissingNode() && !config.isNull() && !config.isObject()) {
@@ -100,7 +119,7 @@ final class GeminiRequests {
             stops.forEach(s -> stop.add(s.asText()));
         }
         int seed = field(config, "seed").canConvertToLong() ? (int) (field(config, "seed").asLong() & 0x7fffffff) : -1;
-        return new GeminiCall(messages, temperature, topP, maxTokens, stop, grammar(config), seed);
+        return new GeminiCall(turns, temperature, topP, maxTokens, stop, grammar(config), seed);
     }
 
     /** A field by its camelCase name or its snake_case spelling. */
@@ -124,26 +143,59 @@ final class GeminiRequests {
         }
     }
 
-    /** The text of a Content's parts; other kinds of part are refused, naming what this version takes. */
-    private static String text(JsonNode content, String where) {
+    /** A Content's parts: text, and inline audio (WAV, raw PCM16) or images (JPEG, PNG); anything else is refused. */
+    private static List<Part> parts(JsonNode content, String where) {
         JsonNode parts = content.path("parts");
         if (!parts.isArray() || parts.isEmpty()) {
             throw invalid(where + ".parts must be a non-empty list");
         }
-        StringBuilder b = new StringBuilder();
+        List<Part> out = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             JsonNode p = parts.get(i);
+            String at = where + ".parts[" + i + "]";
             if (p.has("text")) {
-                b.append(p.get("text").asText());
+                out.add(new Part.Text(p.get("text").asText()));
             } else if (!field(p, "inlineData").isMissingNode()) {
-                String mime = field(field(p, "inlineData"), "mimeType").asText("");
-                throw invalid(where + ".parts[" + i + "]: inline " + (mime.isEmpty() ? "data" : mime) + " is not supported yet by this"
-                        + " server (text parts only; send audio to /ws/audio or /v1/audio/transcriptions, photos to /vision/frame)");
+                out.add(media(field(p, "inlineData"), at + ".inlineData"));
+            } else if (!field(p, "fileData").isMissingNode()) {
+                throw invalid(at + ".fileData: files uploaded to Google cannot be read here; send the bytes as inlineData");
             } else {
-                throw invalid(where + ".parts[" + i + "] has no 'text'; only text parts are supported");
+                throw invalid(at + " has neither 'text' nor 'inlineData'; other kinds of part (function calls, code) are not supported");
             }
         }
-        return b.toString();
+        return out;
+    }
+
+    private static Part.Media media(JsonNode inline, String where) {
+        String mime = field(inline, "mimeType").asText("").strip().toLowerCase(Locale.ROOT);
+        String base = mime.contains(";") ? mime.substring(0, mime.indexOf(';')).strip() : mime;
+        byte[] data;
+        try {
+            data = java.util.Base64.getDecoder().decode(field(inline, "data").asText("").strip());
+        } catch (IllegalArgumentException e) {
+            throw invalid(where + ".data is not base64: " + e.getMessage());
+        }
+        if (data.length == 0) {
+            throw invalid(where + ".data is empty");
+        }
+        return switch (base) {
+            case "image/jpeg", "image/jpg", "image/png" -> new Part.Media(Part.Kind.IMAGE, base, data, 0);
+            case "audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave" -> new Part.Media(Part.Kind.AUDIO, base, data, 0);
+            case "audio/pcm", "audio/l16" -> new Part.Media(Part.Kind.AUDIO, base, data, pcmRate(mime, where));
+            case "audio/ogg", "audio/opus", "audio/webm", "audio/mpeg", "audio/mp3", "audio/aac", "audio/flac" -> throw invalid(where
+                    + ": " + base + " cannot be decoded here; send audio/wav or audio/pcm;rate=16000 (16-bit little-endian mono)");
+            case "" -> throw invalid(where + ".mimeType is required");
+            default -> throw invalid(where + ": " + base + " is not supported; audio/wav, audio/pcm;rate=…, image/jpeg and image/png are");
+        };
+    }
+
+    private static int pcmRate(String mime, String where) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rate=(\\d+)").matcher(mime);
+        int rate = m.find() ? Integer.parseInt(m.group(1)) : 16000;
+        if (rate < 8000 || rate > 48000) {
+            throw invalid(where + ": audio/pcm rate must be 8000 to 48000; got " + rate);
+        }
+        return rate;
     }
 
     private static double number(JsonNode config, String name, double dflt, double min, double max) {

@@ -40,9 +40,11 @@ public class GeminiRoute {
     static final String VERSIONS = "(v1|v1beta|v1alpha)";
 
     private final LlmService llm;
+    private final GeminiMedia media;
 
-    public GeminiRoute(LlmService llm) {
+    public GeminiRoute(LlmService llm, GeminiMedia media) {
         this.llm = llm;
+        this.media = media;
     }
 
     /** A path of the Gemini API (errors on it answer in Google's shape, its key may come as x-goog-api-key or ?key=). */
@@ -121,7 +123,22 @@ public class GeminiRoute {
         rc.response().closeHandler(v -> gone.set(true));
         Context context = Vertx.currentContext();
         Stream sse = stream ? new Stream(rc.response(), context, id, llm.modelName()) : null;
-        GenerationRequest request = new GenerationRequest(call.messages(), call.temperature(), call.topP(), call.maxTokens(), call.stop(),
+        media.messages(call.turns()).whenComplete((messages, failure) -> context.runOnContext(v -> {
+            Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : failure;
+            if (cause instanceof ApiException e) {
+                reply(rc, e.status(), e.getMessage());
+            } else if (cause != null) {
+                reply(rc, 500, "reading the request's media failed: " + cause.getMessage());
+            } else if (!gone.get()) {
+                generate(rc, call, messages, id, sse, gone, context);
+            }
+        }));
+        LOG.debugf("gemini %s for model name %s answered by %s", method, model, llm.modelName());
+    }
+
+    private void generate(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,
+                          String id, Stream sse, AtomicBoolean gone, Context context) {
+        GenerationRequest request = new GenerationRequest(messages, call.temperature(), call.topP(), call.maxTokens(), call.stop(),
                 call.grammar(), call.seed(), sse == null ? null : sse::delta, gone::get);
         try {
             llm.generate(request).whenComplete((g, error) -> context.runOnContext(v -> {
@@ -138,7 +155,6 @@ public class GeminiRoute {
         } catch (LlmException e) {
             fail(rc, null, e);
         }
-        LOG.debugf("gemini %s for model name %s answered by %s", method, model, llm.modelName());
     }
 
     private void fail(RoutingContext rc, Stream sse, Throwable cause) {

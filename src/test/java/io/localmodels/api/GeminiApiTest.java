@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.localmodels.testing.LlamaFixtures;
 import io.localmodels.testing.NodeScripts;
+import io.localmodels.testing.SharedFiles;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -49,7 +50,8 @@ class GeminiApiTest {
         NodeScripts.requireModule("@google/genai");
         String root = base.toString().replaceAll("/$", "");
         for (String version : new String[] {"", "v1beta"}) {
-            JsonNode out = JSON.readTree(NodeScripts.run("gemini-rest.mjs", List.of(root, "any-key", version), Duration.ofMinutes(3)));
+            JsonNode out = JSON.readTree(NodeScripts.run("gemini-rest.mjs", List.of(root, "any-key", version,
+                    SharedFiles.require("images/dog.jpg").toString(), SharedFiles.require("audio/jfk.wav").toString()), Duration.ofMinutes(3)));
             JsonNode plain = out.path("plain");
             assertEquals("model", plain.path("role").asText());
             assertFalse(plain.path("text").asText().isEmpty(), plain.toString());
@@ -74,11 +76,17 @@ class GeminiApiTest {
             assertTrue(doc.path("personas").isInt() && doc.path("personas").asInt() >= 0 && doc.path("personas").asInt() <= 99, doc.toString());
             assertEquals(2, doc.size(), doc.toString());
 
-            for (String refused : new String[] {"imagePart", "audioModality", "twoCandidates"}) {
+            // a photo and a recording reach the LLM as what the detector and Whisper made of them: the prompt grows
+            JsonNode media = out.path("media");
+            assertTrue(media.path("withImage").asInt() > media.path("textOnly").asInt() + 10, media.toString());
+            assertTrue(media.path("withAudio").asInt() > media.path("textOnly").asInt() + 10, media.toString());
+
+            for (String refused : new String[] {"imagePart", "oggPart", "audioModality", "twoCandidates"}) {
                 assertEquals(400, out.path(refused).path("status").asInt(), out.path(refused).toString());
                 assertTrue(out.path(refused).path("message").asText().contains("INVALID_ARGUMENT"), out.path(refused).toString());
             }
-            assertTrue(out.path("imagePart").path("message").asText().contains("image/jpeg"), out.path("imagePart").toString());
+            assertTrue(out.path("imagePart").path("message").asText().contains("image/jpeg part was refused"), out.path("imagePart").toString());
+            assertTrue(out.path("oggPart").path("message").asText().contains("audio/ogg cannot be decoded here"), out.path("oggPart").toString());
             assertTrue(out.path("audioModality").path("message").asText().contains("only TEXT"), out.path("audioModality").toString());
 
             assertEquals("[\"models/tiny-llama.gguf\"]", out.path("models").toString());
