@@ -28,9 +28,12 @@ final class GeminiRequests {
             "frequencyPenalty", "thinkingConfig");
     private static final Set<String> NOT_SUPPORTED = Set.of("tools", "toolConfig", "cachedContent");
 
-    /** One request: the grammar is null for free text. */
-    record GeminiCall(List<Turn> turns, double temperature, double topP, int maxTokens, List<String> stop, String grammar,
-                      int seed) {
+    /**
+     * One request. {@code json}: the answer must be a JSON object, following {@code jsonSchema} when
+     * that is not null; {@code grammar} is the same rule for llama.cpp (null for free text).
+     */
+    record GeminiCall(List<Turn> turns, double temperature, double topP, int maxTokens, List<String> stop, boolean json,
+                      JsonNode jsonSchema, String grammar, int seed) {
     }
 
     /** One turn of the conversation: role system, user or assistant, and its parts in order. */
@@ -119,7 +122,9 @@ final class GeminiRequests {
             stops.forEach(s -> stop.add(s.asText()));
         }
         int seed = field(config, "seed").canConvertToLong() ? (int) (field(config, "seed").asLong() & 0x7fffffff) : -1;
-        return new GeminiCall(turns, temperature, topP, maxTokens, stop, grammar(config), seed);
+        JsonNode schema = jsonSchema(config);
+        boolean json = schema != null || field(config, "responseMimeType").asText("").equals("application/json");
+        return new GeminiCall(turns, temperature, topP, maxTokens, stop, json, schema, grammar(json, schema), seed);
     }
 
     /** A field by its camelCase name or its snake_case spelling. */
@@ -209,26 +214,33 @@ final class GeminiRequests {
         return v.asDouble();
     }
 
-    private static String grammar(JsonNode config) {
+    /** The answer's JSON schema, null when the request sets none; refuses a schema without JSON output. */
+    private static JsonNode jsonSchema(JsonNode config) {
         String mime = field(config, "responseMimeType").asText("text/plain");
         JsonNode schema = field(config, "responseJsonSchema");
         JsonNode gemini = field(config, "responseSchema");
         boolean hasSchema = !schema.isMissingNode() && !schema.isNull() || !gemini.isMissingNode() && !gemini.isNull();
-        if (!mime.equals("application/json")) {
-            if (!mime.equals("text/plain")) {
-                throw invalid("generationConfig.responseMimeType must be text/plain or application/json; got '" + mime + "'");
-            }
-            if (hasSchema) {
-                throw invalid("generationConfig.responseSchema needs responseMimeType application/json");
-            }
-            return null;
+        if (!mime.equals("application/json") && !mime.equals("text/plain")) {
+            throw invalid("generationConfig.responseMimeType must be text/plain or application/json; got '" + mime + "'");
         }
         if (!hasSchema) {
+            return null;
+        }
+        if (!mime.equals("application/json")) {
+            throw invalid("generationConfig.responseSchema needs responseMimeType application/json");
+        }
+        return !schema.isMissingNode() && !schema.isNull() ? schema : toJsonSchema(gemini, "responseSchema");
+    }
+
+    private static String grammar(boolean json, JsonNode schema) {
+        if (!json) {
+            return null;
+        }
+        if (schema == null) {
             return LlmGrammars.jsonObject();
         }
-        JsonNode jsonSchema = !schema.isMissingNode() && !schema.isNull() ? schema : toJsonSchema(gemini, "responseSchema");
         try {
-            return LlmGrammars.fromJsonSchema(jsonSchema.toString());
+            return LlmGrammars.fromJsonSchema(schema.toString());
         } catch (RuntimeException e) {
             throw invalid("generationConfig.responseSchema cannot be enforced: " + e.getMessage());
         }

@@ -41,10 +41,17 @@ public class GeminiRoute {
 
     private final LlmService llm;
     private final GeminiMedia media;
+    private final GeminiChatServer chatServer;
 
-    public GeminiRoute(LlmService llm, GeminiMedia media) {
+    public GeminiRoute(LlmService llm, GeminiMedia media, GeminiChatServer chatServer) {
         this.llm = llm;
         this.media = media;
+        this.chatServer = chatServer;
+    }
+
+    /** The model that answers: the configured LLM server's, else the embedded one's (null while none is loaded). */
+    private String answering() {
+        return chatServer.configured() ? chatServer.modelName() : llm.state() == LlmService.State.READY ? llm.modelName() : null;
     }
 
     /** A path of the Gemini API (errors on it answer in Google's shape, its key may come as x-goog-api-key or ?key=). */
@@ -69,14 +76,14 @@ public class GeminiRoute {
     void models(RoutingContext rc) {
         ObjectNode body = JSON.createObjectNode();
         var list = body.putArray("models");
-        if (llm.state() == LlmService.State.READY) {
-            list.add(describe(llm.modelName()));
+        if (answering() != null) {
+            list.add(describe(answering()));
         }
         rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toString());
     }
 
     private void model(RoutingContext rc, String name) {
-        if (llm.state() != LlmService.State.READY) {
+        if (answering() == null) {
             reply(rc, 404, "model " + name + " is not served: no LLM is loaded (" + llm.state().name().toLowerCase(Locale.ROOT) + ")");
             return;
         }
@@ -84,10 +91,13 @@ public class GeminiRoute {
     }
 
     private ObjectNode describe(String name) {
-        ObjectNode m = JSON.createObjectNode().put("name", "models/" + name).put("version", llm.modelName())
-                .put("displayName", name + " (local: " + llm.modelName() + ")")
-                .put("description", "Any model name is answered by this server's LLM, " + llm.modelName())
-                .put("inputTokenLimit", llm.contextSize()).put("outputTokenLimit", llm.defaultMaxTokens());
+        String local = answering();
+        ObjectNode m = JSON.createObjectNode().put("name", "models/" + name).put("version", local)
+                .put("displayName", name + " (local: " + local + ")")
+                .put("description", "Any model name is answered by this server's LLM, " + local);
+        if (!chatServer.configured()) {
+            m.put("inputTokenLimit", llm.contextSize()).put("outputTokenLimit", llm.defaultMaxTokens());
+        }
         m.putArray("supportedGenerationMethods").add("generateContent").add("streamGenerateContent");
         return m;
     }
@@ -100,7 +110,7 @@ public class GeminiRoute {
             return;
         }
         boolean stream = method.equals("streamGenerateContent");
-        if (llm.state() != LlmService.State.READY) {
+        if (!chatServer.configured() && llm.state() != LlmService.State.READY) {
             reply(rc, 503, "no LLM is loaded: " + llm.state().name().toLowerCase(Locale.ROOT) + (llm.reason() != null ? ", " + llm.reason() : "")
                     + "; see /q/health/ready");
             return;
@@ -113,7 +123,8 @@ public class GeminiRoute {
             } catch (Exception e) {
                 throw new ApiException(400, "INVALID_ARGUMENT", "Invalid JSON payload received. " + e.getMessage().lines().findFirst().orElse(""));
             }
-            call = GeminiRequests.read(body, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
+            call = chatServer.configured() ? GeminiRequests.read(body, llm.defaultMaxTokens(), Integer.MAX_VALUE)
+                    : GeminiRequests.read(body, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
         } catch (ApiException e) {
             reply(rc, e.status(), e.getMessage());
             return;
@@ -122,18 +133,43 @@ public class GeminiRoute {
         AtomicBoolean gone = new AtomicBoolean();
         rc.response().closeHandler(v -> gone.set(true));
         Context context = Vertx.currentContext();
-        Stream sse = stream ? new Stream(rc.response(), context, id, llm.modelName()) : null;
+        Stream sse = stream ? new Stream(rc.response(), context, id, answering()) : null;
         media.messages(call.turns()).whenComplete((messages, failure) -> context.runOnContext(v -> {
             Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : failure;
             if (cause instanceof ApiException e) {
                 reply(rc, e.status(), e.getMessage());
             } else if (cause != null) {
                 reply(rc, 500, "reading the request's media failed: " + cause.getMessage());
-            } else if (!gone.get()) {
+            } else if (gone.get()) {
+                LOG.debugf("gemini request %s: the client left before its media were read", id);
+            } else if (chatServer.configured()) {
+                fromChatServer(rc, call, messages, id, sse, context);
+            } else {
                 generate(rc, call, messages, id, sse, gone, context);
             }
         }));
         LOG.debugf("gemini %s for model name %s answered by %s", method, model, llm.modelName());
+    }
+
+    private void fromChatServer(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,
+                                String id, Stream sse, Context context) {
+        chatServer.generate(messages, call).whenComplete((g, error) -> context.runOnContext(v -> {
+            Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
+            if (cause != null) {
+                int status = cause instanceof ApiException e ? e.status() : 500;
+                if (sse != null && sse.started()) {
+                    sse.error(status, cause.getMessage());
+                } else {
+                    reply(rc, status, cause.getMessage());
+                }
+            } else if (sse != null) {
+                // the server's answer comes whole: one chunk with the text, then the closing one
+                sse.whole(g);
+            } else {
+                rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(response(id, chatServer.modelName(), g.text(), g).toString());
+            }
+        }));
     }
 
     private void generate(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,
@@ -245,6 +281,12 @@ public class GeminiRoute {
         void finish(Generation g) {
             send(response(id, model, "", g));
             end();
+        }
+
+        /** A whole answer at once (on the request's context). */
+        void whole(Generation g) {
+            send(response(id, model, g.text(), null));
+            finish(g);
         }
 
         void error(int code, String message) {
