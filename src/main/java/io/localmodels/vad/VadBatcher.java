@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request runs at once on the caller's thread: a lone stream would only get batches of one from the
  * inference threads, and handing each window over and back costs about a fifth of the window's own
  * inference. Only one caller at a time takes that path; everyone arriving meanwhile queues, and
- * from then on requests batch as before until the contention has passed.
+ * from then on requests batch as before until the contention has passed. An event-loop thread never
+ * takes it (a whole file's windows would block the loop): its requests always go to the inference threads.
  */
 @Startup
 @Singleton
@@ -87,7 +88,8 @@ public class VadBatcher implements WindowScorer {
             r.done.complete(r.probs);
         } else if (stopped) {
             r.done.completeExceptionally(new IllegalStateException("the VAD is shutting down"));
-        } else if (System.nanoTime() - contendedUntil > 0 && inFlight.compareAndSet(0, 1)) {
+        } else if (System.nanoTime() - contendedUntil > 0 && !io.vertx.core.Context.isOnEventLoopThread()
+                && inFlight.compareAndSet(0, 1)) {
             try {
                 scoreHere(r);
             } finally {

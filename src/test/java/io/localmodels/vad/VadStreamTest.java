@@ -108,6 +108,24 @@ class VadStreamTest {
         compare(file, maxSpeechS, MIN_SILENCE_MS);
     }
 
+    @Inject
+    io.vertx.core.Vertx vertx;
+
+    /** An event-loop thread never scores on its own thread (a file's windows would block the loop), even when the batcher is idle. */
+    @org.junit.jupiter.api.Test
+    void anEventLoopThreadsRequestGoesToTheInferenceThreads() throws Exception {
+        float[] audio = Wav.read(SharedFiles.require("audio/jfk.wav")).mono();
+        int count = 20;
+        float[] windows = Arrays.copyOf(audio, count * SileroVad.WINDOW);
+        Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(VadBatcher.CONTENDED_NANOS) + 20);
+        java.util.concurrent.CompletableFuture<String> scoredOn = new java.util.concurrent.CompletableFuture<>();
+        vertx.runOnContext(v -> {
+            assertTrue(io.vertx.core.Context.isOnEventLoopThread());
+            batcher.score(vad.newState(), windows, count).thenRun(() -> scoredOn.complete(Thread.currentThread().getName()));
+        });
+        assertTrue(scoredOn.get(10, java.util.concurrent.TimeUnit.SECONDS).startsWith("vad-inference-"), scoredOn.get());
+    }
+
     /** Pauses of 98 ms or more that do not end the speech exist only when more silence than that ends it. */
     private static final int MIN_SILENCE_MS = 500;
 
