@@ -115,40 +115,52 @@ public class GeminiRoute {
                     + "; see /q/health/ready");
             return;
         }
-        GeminiRequests.GeminiCall call;
-        try {
-            JsonNode body;
-            try {
-                body = JSON.readTree(rc.body().asString("UTF-8"));
-            } catch (Exception e) {
-                throw new ApiException(400, "INVALID_ARGUMENT", "Invalid JSON payload received. " + e.getMessage().lines().findFirst().orElse(""));
-            }
-            call = chatServer.configured() ? GeminiRequests.read(body, llm.defaultMaxTokens(), Integer.MAX_VALUE)
-                    : GeminiRequests.read(body, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
-        } catch (ApiException e) {
-            reply(rc, e.status(), e.getMessage());
-            return;
-        }
         String id = UUID.randomUUID().toString().replace("-", "");
         AtomicBoolean gone = new AtomicBoolean();
         rc.response().closeHandler(v -> gone.set(true));
         Context context = Vertx.currentContext();
-        Stream sse = stream ? new Stream(rc.response(), context, id, answering()) : null;
-        media.messages(call.turns()).whenComplete((messages, failure) -> context.runOnContext(v -> {
-            Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : failure;
-            if (cause instanceof ApiException e) {
-                reply(rc, e.status(), e.getMessage());
-            } else if (cause != null) {
-                reply(rc, 500, "reading the request's media failed: " + cause.getMessage());
-            } else if (gone.get()) {
-                LOG.debugf("gemini request %s: the client left before its media were read", id);
-            } else if (chatServer.configured()) {
-                fromChatServer(rc, call, messages, id, sse, context);
-            } else {
-                generate(rc, call, messages, id, sse, gone, context);
+        String text = rc.body().asString("UTF-8");
+        // a body of up to 20 MB of base64 media: parsed and decoded on a worker thread, never on the event loop
+        rc.vertx().<Prepared>executeBlocking(() -> prepare(text), false).onComplete(prepared -> {
+            if (prepared.failed()) {
+                Throwable e = prepared.cause();
+                reply(rc, e instanceof ApiException a ? a.status() : 500, e.getMessage());
+                return;
             }
-        }));
-        LOG.debugf("gemini %s for model name %s answered by %s", method, model, llm.modelName());
+            GeminiRequests.GeminiCall call = prepared.result().call();
+            Stream sse = stream ? new Stream(rc.response(), context, id, answering()) : null;
+            prepared.result().messages().whenComplete((messages, failure) -> context.runOnContext(v -> {
+                Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : failure;
+                if (cause instanceof ApiException e) {
+                    reply(rc, e.status(), e.getMessage());
+                } else if (cause != null) {
+                    reply(rc, 500, "reading the request's media failed: " + cause.getMessage());
+                } else if (gone.get()) {
+                    LOG.debugf("gemini request %s: the client left before its media were read", id);
+                } else if (chatServer.configured()) {
+                    fromChatServer(rc, call, messages, id, sse, context);
+                } else {
+                    generate(rc, call, messages, id, sse, gone, context);
+                }
+            }));
+        });
+        LOG.debugf("gemini %s for model name %s", method, model);
+    }
+
+    /** A request read, with its media on their way to text. */
+    private record Prepared(GeminiRequests.GeminiCall call, java.util.concurrent.CompletionStage<java.util.List<io.localmodels.llm.ChatMessage>> messages) {
+    }
+
+    private Prepared prepare(String text) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(text);
+        } catch (Exception e) {
+            throw new ApiException(400, "INVALID_ARGUMENT", "Invalid JSON payload received. " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        GeminiRequests.GeminiCall call = chatServer.configured() ? GeminiRequests.read(body, llm.defaultMaxTokens(), Integer.MAX_VALUE)
+                : GeminiRequests.read(body, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
+        return new Prepared(call, media.messages(call.turns()));
     }
 
     private void fromChatServer(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,
