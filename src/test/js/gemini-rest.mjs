@@ -60,6 +60,7 @@ out.media = {
   withImage: await usage([{text: question}, {inlineData: {mimeType: 'image/jpeg', data: readFileSync(jpegPath).toString('base64')}}]),
   withAudio: await usage([{text: question}, {inlineData: {mimeType: 'audio/wav', data: readFileSync(wavPath).toString('base64')}}]),
 };
+out.media.counted = (await ai.models.countTokens({model, contents: [{role: 'user', parts: [{text: question}]}]})).totalTokens;
 out.imagePart = await failure(() => ai.models.generateContent({
   model, contents: [{role: 'user', parts: [{text: '¿Qué hay?'}, {inlineData: {mimeType: 'image/jpeg', data: '/9j/4AAQ'}}]}],
 }));

@@ -105,8 +105,9 @@ public class GeminiRoute {
     private void post(RoutingContext rc) {
         String model = rc.pathParam("param1");
         String method = rc.pathParam("param2");
-        if (method.equals("countTokens")) {
-            reply(rc, 501, "countTokens is not implemented by this server yet");
+        boolean count = method.equals("countTokens");
+        if (count && chatServer.configured()) {
+            reply(rc, 501, "countTokens needs the embedded LLM's tokenizer; the configured LLM server (lma.analysis.base-url) has none here");
             return;
         }
         boolean stream = method.equals("streamGenerateContent");
@@ -121,13 +122,17 @@ public class GeminiRoute {
         Context context = Vertx.currentContext();
         String text = rc.body().asString("UTF-8");
         // a body of up to 20 MB of base64 media: parsed and decoded on a worker thread, never on the event loop
-        rc.vertx().<Prepared>executeBlocking(() -> prepare(text), false).onComplete(prepared -> {
+        rc.vertx().<Prepared>executeBlocking(() -> prepare(text, count), false).onComplete(prepared -> {
             if (prepared.failed()) {
                 Throwable e = prepared.cause();
                 reply(rc, e instanceof ApiException a ? a.status() : 500, e.getMessage());
                 return;
             }
             GeminiRequests.GeminiCall call = prepared.result().call();
+            if (count) {
+                countTokens(rc, prepared.result(), context);
+                return;
+            }
             Stream sse = stream ? new Stream(rc.response(), context, id, answering()) : null;
             prepared.result().messages().whenComplete((messages, failure) -> context.runOnContext(v -> {
                 Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : failure;
@@ -151,16 +156,40 @@ public class GeminiRoute {
     private record Prepared(GeminiRequests.GeminiCall call, java.util.concurrent.CompletionStage<java.util.List<io.localmodels.llm.ChatMessage>> messages) {
     }
 
-    private Prepared prepare(String text) {
+    private Prepared prepare(String text, boolean count) {
         JsonNode body;
         try {
             body = JSON.readTree(text);
         } catch (Exception e) {
             throw new ApiException(400, "INVALID_ARGUMENT", "Invalid JSON payload received. " + e.getMessage().lines().findFirst().orElse(""));
         }
+        if (count && GeminiRequests.field(body, "generateContentRequest").isObject()) {
+            // a CountTokensRequest holds contents, or a whole generateContentRequest
+            body = GeminiRequests.field(body, "generateContentRequest");
+        }
         GeminiRequests.GeminiCall call = chatServer.configured() ? GeminiRequests.read(body, llm.defaultMaxTokens(), Integer.MAX_VALUE)
                 : GeminiRequests.read(body, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
         return new Prepared(call, media.messages(call.turns()));
+    }
+
+    private void countTokens(RoutingContext rc, Prepared prepared, Context context) {
+        prepared.messages().thenCompose(messages -> {
+            try {
+                return llm.countTokens(messages);
+            } catch (LlmException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+        }).whenComplete((n, failure) -> context.runOnContext(v -> {
+            Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : failure;
+            if (cause instanceof ApiException e) {
+                reply(rc, e.status(), e.getMessage());
+            } else if (cause != null) {
+                fail(rc, null, cause);
+            } else {
+                rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(JSON.createObjectNode().put("totalTokens", n).toString());
+            }
+        }));
     }
 
     private void fromChatServer(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,

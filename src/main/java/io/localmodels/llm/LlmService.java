@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -194,6 +195,21 @@ public class LlmService {
             return CompletableFuture.supplyAsync(() -> run(r, request), executor);
         } catch (RejectedExecutionException e) {
             count("busy");
+            throw new LlmException(LlmException.Kind.BUSY, "the LLM is busy: " + executor.getQueue().size()
+                    + " requests are waiting (lma.llm.queue-capacity)");
+        }
+    }
+
+    /** Tokens of this conversation in the model's chat template, as a generation counts its prompt; on the LLM thread. */
+    public CompletableFuture<Integer> countTokens(List<ChatMessage> messages) {
+        LlamaRunner r = runner;
+        if (state != State.READY || r == null || closing) {
+            throw new LlmException(LlmException.Kind.UNAVAILABLE, "the LLM is " + state.name().toLowerCase(Locale.ROOT)
+                    + (reason() != null ? ": " + reason() : ""));
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> r.countTokens(r.prompt(messages)), executor);
+        } catch (RejectedExecutionException e) {
             throw new LlmException(LlmException.Kind.BUSY, "the LLM is busy: " + executor.getQueue().size()
                     + " requests are waiting (lma.llm.queue-capacity)");
         }

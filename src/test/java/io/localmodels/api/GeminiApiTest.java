@@ -80,6 +80,8 @@ class GeminiApiTest {
             JsonNode media = out.path("media");
             assertTrue(media.path("withImage").asInt() > media.path("textOnly").asInt() + 10, media.toString());
             assertTrue(media.path("withAudio").asInt() > media.path("textOnly").asInt() + 10, media.toString());
+            // countTokens counts what generateContent counts as its prompt
+            assertEquals(media.path("textOnly").asInt(), media.path("counted").asInt(), media.toString());
 
             for (String refused : new String[] {"imagePart", "oggPart", "audioModality", "twoCandidates"}) {
                 assertEquals(400, out.path(refused).path("status").asInt(), out.path(refused).toString());
@@ -115,8 +117,14 @@ class GeminiApiTest {
         given().contentType(ContentType.JSON).body("{\"contents\":[{\"role\":\"system\",\"parts\":[{\"text\":\"x\"}]}]}")
                 .post("/v1/models/gemini-2.5-flash:generateContent").then().statusCode(400)
                 .body("error.message", containsString("contents[0].role must be 'user' or 'model'"));
-        given().contentType(ContentType.JSON).body(ok).post("/v1beta/models/gemini-2.5-flash:countTokens").then().statusCode(501)
-                .body("error.status", equalTo("UNIMPLEMENTED"));
+        int whole = given().contentType(ContentType.JSON).body("{\"generateContentRequest\":{\"model\":\"models/x\",\"contents\":"
+                        + "[{\"role\":\"user\",\"parts\":[{\"text\":\"hola\"}]}],\"systemInstruction\":{\"parts\":[{\"text\":\"breve\"}]}}}")
+                .post("/v1beta/models/gemini-2.5-flash:countTokens").then().statusCode(200).extract().path("totalTokens");
+        int contentsOnly = given().contentType(ContentType.JSON).body(ok).post("/v1beta/models/gemini-2.5-flash:countTokens").then()
+                .statusCode(200).extract().path("totalTokens");
+        assertTrue(whole > contentsOnly, whole + " vs " + contentsOnly + ": the system instruction counts too");
+        given().contentType(ContentType.JSON).body("{\"contents\":[{\"parts\":[{\"text\":\"x\"}]}],\"extra\":1}")
+                .post("/v1beta/models/gemini-2.5-flash:countTokens").then().statusCode(400).body("error.message", containsString("Unknown name \"extra\""));
         // without Google's headers, GET /v1/models stays the OpenAI list
         given().get("/v1/models").then().statusCode(200).body("object", equalTo("list"));
         given().header("x-goog-api-client", "google-genai-sdk/3.6.1").get("/v1/models").then().statusCode(200)

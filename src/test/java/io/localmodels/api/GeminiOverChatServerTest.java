@@ -92,5 +92,8 @@ class GeminiOverChatServerTest {
         given().contentType(ContentType.JSON).body("{\"contents\":[{\"parts\":[{\"text\":\"hola\"}]}]}")
                 .post("/v1beta/models/x:generateContent").then().statusCode(503)
                 .body("error.status", equalTo("UNAVAILABLE")).body("error.message", containsString("HTTP 500 from the LLM server"));
+        // no tokenizer for a server's model here
+        given().contentType(ContentType.JSON).body("{\"contents\":[{\"parts\":[{\"text\":\"hola\"}]}]}")
+                .post("/v1beta/models/x:countTokens").then().statusCode(501).body("error.status", equalTo("UNIMPLEMENTED"));
     }
 }
