@@ -3,14 +3,12 @@ package io.localmodels.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.localmodels.llm.Generation;
 import io.localmodels.llm.GenerationRequest;
 import io.localmodels.llm.LlmException;
 import io.localmodels.llm.LlmService;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -133,7 +131,7 @@ public class GeminiRoute {
                 countTokens(rc, prepared.result(), context);
                 return;
             }
-            Stream sse = stream ? new Stream(rc.response(), context, id, answering()) : null;
+            GeminiStream sse = stream ? new GeminiStream(rc.response(), context, id, answering()) : null;
             prepared.result().messages().whenComplete((messages, failure) -> context.runOnContext(v -> {
                 Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : failure;
                 if (cause instanceof ApiException e) {
@@ -193,7 +191,7 @@ public class GeminiRoute {
     }
 
     private void fromChatServer(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,
-                                String id, Stream sse, Context context) {
+                                String id, GeminiStream sse, Context context) {
         chatServer.generate(messages, call).whenComplete((g, error) -> context.runOnContext(v -> {
             Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
             if (cause != null) {
@@ -208,13 +206,13 @@ public class GeminiRoute {
                 sse.whole(g);
             } else {
                 rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(response(id, chatServer.modelName(), g.text(), g).toString());
+                        .end(GeminiStream.response(id, chatServer.modelName(), g.text(), g).toString());
             }
         }));
     }
 
     private void generate(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,
-                          String id, Stream sse, AtomicBoolean gone, Context context) {
+                          String id, GeminiStream sse, AtomicBoolean gone, Context context) {
         GenerationRequest request = new GenerationRequest(messages, call.temperature(), call.topP(), call.maxTokens(), call.stop(),
                 call.grammar(), call.seed(), sse == null ? null : sse::delta, gone::get);
         try {
@@ -226,7 +224,7 @@ public class GeminiRoute {
                     sse.finish(g);
                 } else {
                     rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                            .end(response(id, llm.modelName(), g.text(), g).toString());
+                            .end(GeminiStream.response(id, llm.modelName(), g.text(), g).toString());
                 }
             }));
         } catch (LlmException e) {
@@ -234,7 +232,7 @@ public class GeminiRoute {
         }
     }
 
-    private void fail(RoutingContext rc, Stream sse, Throwable cause) {
+    private void fail(RoutingContext rc, GeminiStream sse, Throwable cause) {
         LlmException e = cause instanceof LlmException le ? le : new LlmException(LlmException.Kind.FAILED, String.valueOf(cause));
         int status = switch (e.kind()) {
             case UNAVAILABLE -> 503;
@@ -250,22 +248,6 @@ public class GeminiRoute {
             rc.response().putHeader("Retry-After", "2");
         }
         reply(rc, status, e.getMessage());
-    }
-
-    /** A GenerateContentResponse: one candidate holding {@code text}; finish and usage when {@code g} is the whole answer. */
-    static ObjectNode response(String id, String modelVersion, String text, Generation g) {
-        ObjectNode body = JSON.createObjectNode();
-        ObjectNode candidate = body.putArray("candidates").addObject();
-        ObjectNode content = candidate.putObject("content").put("role", "model");
-        content.putArray("parts").addObject().put("text", text);
-        candidate.put("index", 0);
-        if (g != null) {
-            candidate.put("finishReason", g.finishReason().equals("length") ? "MAX_TOKENS" : "STOP");
-            body.putObject("usageMetadata").put("promptTokenCount", g.promptTokens()).put("candidatesTokenCount", g.completionTokens())
-                    .put("totalTokenCount", g.promptTokens() + g.completionTokens());
-        }
-        body.put("modelVersion", modelVersion).put("responseId", id);
-        return body;
     }
 
     /** Google's status name for an HTTP status, as its error bodies carry it. */
@@ -294,61 +276,5 @@ public class GeminiRoute {
             return;
         }
         rc.response().setStatusCode(code).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(error(code, message).encode());
-    }
-
-    /** streamGenerateContent with alt=sse: a GenerateContentResponse per piece of text, the last with finish and usage. */
-    static final class Stream {
-        private final HttpServerResponse response;
-        private final Context context;
-        private final String id;
-        private final String model;
-        private volatile boolean started;
-
-        Stream(HttpServerResponse response, Context context, String id, String model) {
-            this.response = response;
-            this.context = context;
-            this.id = id;
-            this.model = model;
-        }
-
-        boolean started() {
-            return started;
-        }
-
-        void delta(String text) {
-            context.runOnContext(v -> send(response(id, model, text, null)));
-        }
-
-        void finish(Generation g) {
-            send(response(id, model, "", g));
-            end();
-        }
-
-        /** A whole answer at once (on the request's context). */
-        void whole(Generation g) {
-            send(response(id, model, g.text(), null));
-            finish(g);
-        }
-
-        void error(int code, String message) {
-            send(JSON.valueToTree(GeminiRoute.error(code, message).getMap()));
-            end();
-        }
-
-        private void send(JsonNode event) {
-            if (!started) {
-                started = true;
-                response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream").putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-            }
-            if (!response.ended() && !response.closed()) {
-                response.write("data: " + event + "\r\n\r\n");
-            }
-        }
-
-        private void end() {
-            if (!response.ended() && !response.closed()) {
-                response.end();
-            }
-        }
     }
 }
