@@ -119,7 +119,7 @@ public class GeminiRoute {
         rc.response().closeHandler(v -> gone.set(true));
         Context context = Vertx.currentContext();
         String text = rc.body().asString("UTF-8");
-        // a body of up to 20 MB of base64 media: parsed and decoded on a worker thread, never on the event loop
+        // a body of up to 16 MiB of base64 media: parsed and decoded on a worker thread, never on the event loop
         rc.vertx().<Prepared>executeBlocking(() -> prepare(text, count), false).onComplete(prepared -> {
             if (prepared.failed()) {
                 Throwable e = prepared.cause();
