@@ -19,7 +19,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -92,7 +91,7 @@ public class ChatCompletionsRoute {
                 call.grammar(), call.seed(), sse == null ? null : sse::delta, gone::get);
         try {
             llm.generate(request).whenComplete((g, error) -> context.runOnContext(v -> {
-                Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
+                Throwable cause = Failures.cause(error);
                 if (cause != null) {
                     fail(rc, sse, cause);
                 } else if (sse != null) {

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -101,7 +100,7 @@ public class GeminiMedia {
         return transcriber.transcribe(audio.mono16k(), null, AsrRequest.Task.TRANSCRIBE, false, null)
                 .thenApply(GeminiMedia::describe)
                 .exceptionally(failure -> {
-                    Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    Throwable e = Failures.cause(failure);
                     if (e instanceof AsrBusyException) {
                         throw new ApiException(429, "RESOURCE_EXHAUSTED", e.getMessage());
                     }

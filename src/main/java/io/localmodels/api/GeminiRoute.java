@@ -19,7 +19,6 @@ import org.jboss.logging.Logger;
 
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -133,7 +132,7 @@ public class GeminiRoute {
             }
             GeminiStream sse = stream ? new GeminiStream(rc.response(), context, id, answering()) : null;
             prepared.result().messages().whenComplete((messages, failure) -> context.runOnContext(v -> {
-                Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : failure;
+                Throwable cause = Failures.cause(failure);
                 if (cause instanceof ApiException e) {
                     reply(rc, e.status(), e.getMessage());
                 } else if (cause != null) {
@@ -178,7 +177,7 @@ public class GeminiRoute {
                 return java.util.concurrent.CompletableFuture.failedFuture(e);
             }
         }).whenComplete((n, failure) -> context.runOnContext(v -> {
-            Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : failure;
+            Throwable cause = Failures.cause(failure);
             if (cause instanceof ApiException e) {
                 reply(rc, e.status(), e.getMessage());
             } else if (cause != null) {
@@ -193,7 +192,7 @@ public class GeminiRoute {
     private void fromChatServer(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,
                                 String id, GeminiStream sse, Context context) {
         chatServer.generate(messages, call).whenComplete((g, error) -> context.runOnContext(v -> {
-            Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
+            Throwable cause = Failures.cause(error);
             if (cause != null) {
                 int status = cause instanceof ApiException e ? e.status() : 500;
                 if (sse != null && sse.started()) {
@@ -217,7 +216,7 @@ public class GeminiRoute {
                 call.grammar(), call.seed(), sse == null ? null : sse::delta, gone::get);
         try {
             llm.generate(request).whenComplete((g, error) -> context.runOnContext(v -> {
-                Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
+                Throwable cause = Failures.cause(error);
                 if (cause != null) {
                     fail(rc, sse, cause);
                 } else if (sse != null) {

@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletionException;
 
 /** OpenAI-compatible speech-to-text: {@code POST /v1/audio/transcriptions} (and {@code /translations}). */
 @Path("/v1/audio")
@@ -153,7 +152,7 @@ public class TranscriptionResource {
     }
 
     private static Throwable toApi(Throwable failure) {
-        Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable e = Failures.cause(failure);
         if (e instanceof AsrBusyException) {
             return new ApiException(503, "busy", e.getMessage(), Duration.ofSeconds(2));
         }
