@@ -185,30 +185,28 @@ public class LlmService {
 
     /** Runs one generation on the LLM thread; fails with {@link LlmException} (unavailable, busy, context exceeded). */
     public CompletableFuture<Generation> generate(GenerationRequest request) {
-        LlamaRunner r = runner;
-        if (state != State.READY || r == null || closing) {
-            count("unavailable");
-            throw new LlmException(LlmException.Kind.UNAVAILABLE, "the LLM is " + state.name().toLowerCase(Locale.ROOT)
-                    + (reason() != null ? ": " + reason() : ""));
-        }
         try {
-            return CompletableFuture.supplyAsync(() -> run(r, request), executor);
-        } catch (RejectedExecutionException e) {
-            count("busy");
-            throw new LlmException(LlmException.Kind.BUSY, "the LLM is busy: " + executor.getQueue().size()
-                    + " requests are waiting (lma.llm.queue-capacity)");
+            return onLlmThread(r -> run(r, request));
+        } catch (LlmException e) {
+            count(e.kind() == LlmException.Kind.BUSY ? "busy" : "unavailable");
+            throw e;
         }
     }
 
     /** Tokens of this conversation in the model's chat template, as a generation counts its prompt; on the LLM thread. */
     public CompletableFuture<Integer> countTokens(List<ChatMessage> messages) {
+        return onLlmThread(r -> r.countTokens(r.prompt(messages)));
+    }
+
+    /** Queues work for the one LLM thread; refused at once when no model is loaded or the queue is full. */
+    private <T> CompletableFuture<T> onLlmThread(java.util.function.Function<LlamaRunner, T> work) {
         LlamaRunner r = runner;
         if (state != State.READY || r == null || closing) {
             throw new LlmException(LlmException.Kind.UNAVAILABLE, "the LLM is " + state.name().toLowerCase(Locale.ROOT)
                     + (reason() != null ? ": " + reason() : ""));
         }
         try {
-            return CompletableFuture.supplyAsync(() -> r.countTokens(r.prompt(messages)), executor);
+            return CompletableFuture.supplyAsync(() -> work.apply(r), executor);
         } catch (RejectedExecutionException e) {
             throw new LlmException(LlmException.Kind.BUSY, "the LLM is busy: " + executor.getQueue().size()
                     + " requests are waiting (lma.llm.queue-capacity)");
