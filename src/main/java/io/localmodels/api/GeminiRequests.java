@@ -121,7 +121,8 @@ final class GeminiRequests {
             }
             stops.forEach(s -> stop.add(s.asText()));
         }
-        int seed = field(config, "seed").canConvertToLong() ? (int) (field(config, "seed").asLong() & 0x7fffffff) : -1;
+        JsonNode seedField = field(config, "seed");
+        int seed = seedField.canConvertToLong() ? (int) (seedField.asLong() & 0x7fffffff) : -1;
         JsonNode schema = jsonSchema(config);
         boolean json = schema != null || field(config, "responseMimeType").asText("").equals("application/json");
         return new GeminiCall(turns, temperature, topP, maxTokens, stop, json, schema, grammar(json, schema), seed);

@@ -35,6 +35,8 @@ public class GeminiRoute {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_BODY = 20 << 20;
     static final String VERSIONS = "(v1|v1beta|v1alpha)";
+    /** A Gemini call under /v1/, which OpenAI's routes share; compiled once, as the auth filter asks on every request. */
+    private static final java.util.regex.Pattern V1_METHOD = java.util.regex.Pattern.compile("/v1/models/[^/:%]+(:|%3[Aa])[A-Za-z]+");
 
     private final LlmService llm;
     private final GeminiMedia media;
@@ -53,7 +55,7 @@ public class GeminiRoute {
 
     /** A path of the Gemini API (errors on it answer in Google's shape, its key may come as x-goog-api-key or ?key=). */
     static boolean isGeminiPath(String path) {
-        return path.startsWith("/v1beta/") || path.startsWith("/v1alpha/") || path.matches("/v1/models/[^/:%]+(:|%3[Aa])[A-Za-z]+");
+        return path.startsWith("/v1beta/") || path.startsWith("/v1alpha/") || V1_METHOD.matcher(path).matches();
     }
 
     /** Google's SDKs name themselves in x-goog-api-client; GET /v1/models answers them in Gemini's shape, others in OpenAI's. */
