@@ -84,15 +84,13 @@ final class OfflineYolox {
                     for (int c = 1; c < 80; c++) {
                         best = out[o + 5 + c] > out[o + 5 + best] ? c : best;
                     }
-                    for (int c = 0; c < 80; c++) {
-                        double score = out[o + 4] * out[o + 5 + c];
-                        if (score >= 0.3 && c == best) {
-                            double cx = (out[o] + gx) * stride / r;
-                            double cy = (out[o + 1] + gy) * stride / r;
-                            double bw = Math.exp(out[o + 2]) * stride / r;
-                            double bh = Math.exp(out[o + 3]) * stride / r;
-                            cands.add(new double[] {c, score, cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2});
-                        }
+                    double score = out[o + 4] * out[o + 5 + best];
+                    if (score >= 0.3) {
+                        double cx = (out[o] + gx) * stride / r;
+                        double cy = (out[o + 1] + gy) * stride / r;
+                        double bw = Math.exp(out[o + 2]) * stride / r;
+                        double bh = Math.exp(out[o + 3]) * stride / r;
+                        cands.add(new double[] {best, score, cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2});
                     }
                 }
             }
