@@ -45,25 +45,25 @@ public class AuthFilter {
             return;
         }
         String name = ApiKeys.ANONYMOUS;
-        if (keys.enabled() && GeminiRoute.isGeminiPath(path)) {
-            // Google's clients send their key as x-goog-api-key (or ?key=), and read errors in Google's shape
+        if (keys.enabled()) {
+            boolean gemini = GeminiRoute.isGeminiPath(path);
             String presented = ApiKeys.bearer(rc.request().getHeader("Authorization"));
-            presented = presented != null ? presented : rc.request().getHeader("x-goog-api-key");
-            presented = presented != null ? presented : rc.request().getParam("key");
+            if (gemini) {
+                // Google's clients send their key as x-goog-api-key (or ?key=), and read errors in Google's shape
+                presented = presented != null ? presented : rc.request().getHeader("x-goog-api-key");
+                presented = presented != null ? presented : rc.request().getParam("key");
+            }
             var who = keys.identify(presented);
             if (who.isEmpty()) {
-                GeminiRoute.reply(rc, presented == null ? 401 : 403, presented == null
-                        ? "an API key is required: x-goog-api-key: <key>, ?key=<key> or Authorization: Bearer <key>"
-                        : "the API key is not valid");
-                return;
-            }
-            name = who.get();
-        } else if (keys.enabled()) {
-            var who = keys.identify(ApiKeys.bearer(rc.request().getHeader("Authorization")));
-            if (who.isEmpty()) {
-                rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"local-models-api\"");
-                RouteErrors.reply(rc, 401, "unauthorized", rc.request().getHeader("Authorization") == null
-                        ? "an API key is required: Authorization: Bearer <key>" : "the API key is not valid");
+                if (gemini) {
+                    GeminiRoute.reply(rc, presented == null ? 401 : 403, presented == null
+                            ? "an API key is required: x-goog-api-key: <key>, ?key=<key> or Authorization: Bearer <key>"
+                            : "the API key is not valid");
+                } else {
+                    rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"local-models-api\"");
+                    RouteErrors.reply(rc, 401, "unauthorized", rc.request().getHeader("Authorization") == null
+                            ? "an API key is required: Authorization: Bearer <key>" : "the API key is not valid");
+                }
                 return;
             }
             name = who.get();
