@@ -138,7 +138,7 @@ final class GeminiRequests {
         return camel.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
     }
 
-    private static void known(JsonNode node, Set<String> names, String prefix) {
+    static void known(JsonNode node, Set<String> names, String prefix) {
         Iterator<String> it = node.fieldNames();
         while (it.hasNext()) {
             String f = it.next();
@@ -150,7 +150,7 @@ final class GeminiRequests {
     }
 
     /** A Content's parts: text, and inline audio (WAV, raw PCM16) or images (JPEG, PNG); anything else is refused. */
-    private static List<Part> parts(JsonNode content, String where) {
+    static List<Part> parts(JsonNode content, String where) {
         JsonNode parts = content.path("parts");
         if (!parts.isArray() || parts.isEmpty()) {
             throw invalid(where + ".parts must be a non-empty list");
@@ -172,7 +172,7 @@ final class GeminiRequests {
         return out;
     }
 
-    private static Part.Media media(JsonNode inline, String where) {
+    static Part.Media media(JsonNode inline, String where) {
         String mime = field(inline, "mimeType").asText("").strip().toLowerCase(Locale.ROOT);
         String base = mime.contains(";") ? mime.substring(0, mime.indexOf(';')).strip() : mime;
         byte[] data;
@@ -284,7 +284,7 @@ final class GeminiRequests {
         return out;
     }
 
-    private static ApiException invalid(String message) {
+    static ApiException invalid(String message) {
         return new ApiException(400, "INVALID_ARGUMENT", message);
     }
 }

@@ -41,6 +41,10 @@ public final class AudioSession {
         record End() implements Work {
         }
 
+        /** The client's audio paused (Gemini Live's audioStreamEnd): close open speech; the session goes on. */
+        record Pause() implements Work {
+        }
+
         /** The server is going away: close open speech, transcribe and checkpoint everything, take nothing more. */
         record Cut(CompletableFuture<Void> done) implements Work {
         }
@@ -208,6 +212,13 @@ public final class AudioSession {
         }
     }
 
+    /** The client's microphone paused: speech open now ends here and is transcribed; later audio continues the session. */
+    public void pause() {
+        if (!closing()) {
+            enqueue(new Work.Pause());
+        }
+    }
+
     /** Shutdown of the process: stop at once (what could be stored was stored by the drain). */
     void expire() {
         ended = true;
@@ -264,6 +275,10 @@ public final class AudioSession {
         if (work instanceof Work.Attach at) {
             outbox.attach(at.listener(), attachedEvent(at.resumed()));
             return Uni.createFrom().voidItem();
+        }
+        if (work instanceof Work.Pause) {
+            return ended ? Uni.createFrom().voidItem()
+                    : vadStage(CompletableFuture.completedFuture(vad.pause())).invoke(this::maybeCheckpoint);
         }
         if (work instanceof Work.Cut c) {
             return closeSpeech()

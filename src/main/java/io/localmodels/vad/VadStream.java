@@ -68,6 +68,18 @@ public final class VadStream {
         return scorer.score(state, last, count).thenApply(probs -> segment(probs, true));
     }
 
+    /**
+     * The client's audio paused (its microphone stopped) and may go on later: open speech closes where
+     * the scored audio ends, without the zero padding of {@link #finish()}, so the stream's windows stay
+     * aligned with its samples; the part of a window not yet complete waits for the audio after the pause.
+     */
+    public List<VadEvent> pause() {
+        List<VadEvent> events = new ArrayList<>();
+        translate(segmenter.finish(samples - partialFill), events);
+        trimHistory();
+        return events;
+    }
+
     private List<VadEvent> segment(float[] probs, boolean end) {
         List<VadEvent> events = new ArrayList<>();
         for (float p : probs) {

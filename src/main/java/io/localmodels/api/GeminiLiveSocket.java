@@ -1,0 +1,345 @@
+package io.localmodels.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.localmodels.asr.AsrConfig;
+import io.localmodels.asr.AsrService;
+import io.localmodels.asr.FileTranscriber;
+import io.localmodels.auth.ApiKeys;
+import io.localmodels.auth.KeyLimits;
+import io.localmodels.llm.LlmService;
+import io.localmodels.session.AudioConfig;
+import io.localmodels.session.AudioSessions;
+import io.localmodels.vad.VadConfig;
+import io.localmodels.vad.VadParameters;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Gemini Live ({@code BidiGenerateContent}) at the path Google's SDKs derive from their base URL,
+ * answered by the local pipeline: audio through the VAD and Whisper into user turns, camera frames
+ * through the detector, answers from the service's LLM streamed as {@code modelTurn} parts. A
+ * refusal closes the socket with Google's status and the reason (1007 bad input, 1008 key, 1013 busy,
+ * 1011 fault), as Google's server does; protocol in docs/gemini.md.
+ */
+@WebSocket(path = "/ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContent")
+public class GeminiLiveSocket {
+
+    private static final Logger LOG = Logger.getLogger(GeminiLiveSocket.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> VERSIONS = Set.of("v1", "v1beta", "v1alpha");
+    private static final Set<String> MESSAGES = Set.of("setup", "realtimeInput", "clientContent", "toolResponse");
+    private static final Set<String> REALTIME = Set.of("audio", "mediaChunks", "video", "text", "audioStreamEnd", "activityStart",
+            "activityEnd");
+    /** Messages kept in a conversation's history (user and model turns); older ones leave the prompt first. */
+    private static final int MAX_HISTORY = 64;
+
+    private final GeminiLiveSessions conversations;
+    private final AudioSessions sessions;
+    private final LlmService llm;
+    private final GeminiChatServer chatServer;
+    private final GeminiMedia media;
+    private final FileTranscriber transcriber;
+    private final AsrService asr;
+    private final AsrConfig asrConfig;
+    private final AudioConfig audioConfig;
+    private final VadParameters vadDefaults;
+    private final ApiKeys keys;
+    private final KeyLimits limits;
+    private final Vertx vertx;
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+
+    public GeminiLiveSocket(GeminiLiveSessions conversations, AudioSessions sessions, LlmService llm, GeminiChatServer chatServer,
+                            GeminiMedia media, FileTranscriber transcriber, AsrService asr, AsrConfig asrConfig, AudioConfig audioConfig,
+                            VadConfig vad, ApiKeys keys, KeyLimits limits, Vertx vertx) {
+        this.conversations = conversations;
+        this.sessions = sessions;
+        this.llm = llm;
+        this.chatServer = chatServer;
+        this.media = media;
+        this.transcriber = transcriber;
+        this.asr = asr;
+        this.asrConfig = asrConfig;
+        this.audioConfig = audioConfig;
+        this.vadDefaults = VadParameters.from(vad);
+        this.keys = keys;
+        this.limits = limits;
+        this.vertx = vertx;
+    }
+
+    /** One connection: its key and, after setup, its conversation. Outbound operations run one after another. */
+    private static final class Peer implements GeminiLiveConversation.Link {
+        final WebSocketConnection connection;
+        volatile String keyName;
+        volatile GeminiLiveConversation conversation;
+        volatile boolean closing;
+        private CompletableFuture<Void> outbound = CompletableFuture.completedFuture(null);
+
+        Peer(WebSocketConnection connection) {
+            this.connection = connection;
+        }
+
+        synchronized void then(Supplier<Uni<Void>> operation) {
+            outbound = outbound.handle((ok, failure) -> null)
+                    .thenCompose(ignored -> operation.get().subscribeAsCompletionStage())
+                    .exceptionally(failure -> {
+                        LOG.debugf("gemini live %s: %s", connection.id(), failure.getMessage());
+                        return null;
+                    });
+        }
+
+        @Override
+        public void send(ObjectNode message) {
+            if (!closing) {
+                String text = message.toString();
+                then(() -> connection.sendText(text));
+            }
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            String r = truncate(reason);
+            then(() -> connection.close(new CloseReason(code, r)));
+        }
+    }
+
+    /** A close reason fits in 123 bytes of UTF-8 (RFC 6455). */
+    static String truncate(String reason) {
+        byte[] b = reason.getBytes(StandardCharsets.UTF_8);
+        if (b.length <= 123) {
+            return reason;
+        }
+        String cut = new String(b, 0, 120, StandardCharsets.UTF_8);
+        // a character split at the cut decodes as U+FFFD: drop it
+        return cut.replaceAll("\uFFFD+$", "") + "…";
+    }
+
+    @OnOpen
+    @NonBlocking
+    void open(WebSocketConnection connection) {
+        Peer peer = new Peer(connection);
+        peers.put(connection.id(), peer);
+        String version = connection.pathParam("version");
+        if (!VERSIONS.contains(version)) {
+            peer.close(1008, "NOT_FOUND: API version " + version + " is not served; v1, v1beta and v1alpha are");
+            return;
+        }
+        String keyName = ApiKeys.ANONYMOUS;
+        if (keys.enabled()) {
+            var request = connection.handshakeRequest();
+            String presented = ApiKeys.bearer(request.header("Authorization"));
+            presented = presented != null ? presented : request.header("x-goog-api-key");
+            presented = presented != null ? presented : queryParam(request.query(), "key");
+            presented = presented != null ? presented : queryParam(request.query(), "access_token");
+            var who = keys.identify(presented);
+            if (who.isEmpty()) {
+                peer.close(1008, presented == null ? "UNAUTHENTICATED: an API key is required (?key=, x-goog-api-key or Authorization)"
+                        : "PERMISSION_DENIED: API key not valid. Please pass a valid API key.");
+                return;
+            }
+            keyName = who.get();
+        }
+        if (!limits.tryOpenSession(keyName)) {
+            peer.close(1013, "RESOURCE_EXHAUSTED: this key already holds its lma.auth.max-sessions-per-key sessions");
+            return;
+        }
+        peer.keyName = keyName;
+        vertx.setTimer(audioConfig.configTimeout().toMillis(), t -> {
+            if (peer.conversation == null && !peer.closing) {
+                peer.close(1008, "DEADLINE_EXCEEDED: no setup message within lma.audio.config-timeout");
+            }
+        });
+    }
+
+    /** Runs on a worker thread: a message may decode media or read the session store. */
+    @OnTextMessage
+    void text(String message, WebSocketConnection connection) {
+        Peer peer = peers.get(connection.id());
+        if (peer == null || peer.closing || peer.keyName == null) {
+            return;
+        }
+        try {
+            handle(peer, message);
+        } catch (ApiException e) {
+            peer.close(e.status() == 400 ? 1007 : e.status() == 429 || e.status() == 503 ? 1013 : 1011, e.code() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "gemini live %s: a message failed", connection.id());
+            peer.close(1011, "INTERNAL: a server fault; the log has the details");
+        }
+    }
+
+    /** Google's own server sends and takes JSON in binary frames too. */
+    @OnBinaryMessage
+    void binary(Buffer data, WebSocketConnection connection) {
+        text(data.toString(StandardCharsets.UTF_8), connection);
+    }
+
+    @OnClose
+    void close(WebSocketConnection connection) {
+        Peer peer = peers.remove(connection.id());
+        if (peer == null) {
+            return;
+        }
+        if (peer.keyName != null) {
+            limits.sessionClosed(peer.keyName);
+        }
+        GeminiLiveConversation c = peer.conversation;
+        if (c != null && c.detach(peer)) {
+            c.audio.detach();
+        }
+    }
+
+    private void handle(Peer peer, String text) {
+        JsonNode message;
+        try {
+            message = JSON.readTree(text);
+        } catch (Exception e) {
+            throw GeminiRequests.invalid("Invalid JSON payload received. " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (message == null || !message.isObject() || message.size() != 1) {
+            throw GeminiRequests.invalid("a client message is an object with one of setup, realtimeInput, clientContent, toolResponse");
+        }
+        GeminiRequests.known(message, MESSAGES, "");
+        GeminiLiveConversation c = peer.conversation;
+        if (c == null) {
+            setup(peer, message);
+            return;
+        }
+        if (!GeminiRequests.field(message, "setup").isMissingNode()) {
+            throw GeminiRequests.invalid("setup was already received; it comes once, first");
+        }
+        if (!GeminiRequests.field(message, "toolResponse").isMissingNode()) {
+            throw GeminiRequests.invalid("toolResponse: this server has no function calling");
+        }
+        JsonNode content = GeminiRequests.field(message, "clientContent");
+        if (!content.isMissingNode()) {
+            List<GeminiRequests.Turn> turns = new ArrayList<>();
+            JsonNode given = GeminiRequests.field(content, "turns");
+            for (int i = 0; i < given.size(); i++) {
+                String role = given.get(i).path("role").asText("user");
+                if (!role.equals("user") && !role.equals("model")) {
+                    throw GeminiRequests.invalid("clientContent.turns[" + i + "].role must be 'user' or 'model'");
+                }
+                turns.add(new GeminiRequests.Turn(role.equals("model") ? "assistant" : "user",
+                        GeminiRequests.parts(given.get(i), "clientContent.turns[" + i + "]")));
+            }
+            c.queue(turns, GeminiRequests.field(content, "turnComplete").asBoolean(false));
+            return;
+        }
+        realtime(c, GeminiRequests.field(message, "realtimeInput"));
+    }
+
+    private void setup(Peer peer, JsonNode message) {
+        if (GeminiRequests.field(message, "setup").isMissingNode()) {
+            throw GeminiRequests.invalid("the first message must be setup");
+        }
+        boolean server = chatServer.configured();
+        if (!server && llm.state() != LlmService.State.READY) {
+            throw new ApiException(503, "UNAVAILABLE", "no LLM is loaded (" + llm.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + "); see /q/health/ready");
+        }
+        GeminiLiveSetup setup = server ? GeminiLiveSetup.read(message, vadDefaults, llm.defaultMaxTokens(), Integer.MAX_VALUE)
+                : GeminiLiveSetup.read(message, vadDefaults, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
+        ObjectNode complete = JSON.createObjectNode();
+        complete.putObject("setupComplete");
+        GeminiLiveConversation c;
+        if (setup.resumeHandle() != null) {
+            c = conversations.resumable(setup.resumeHandle(), peer.keyName).orElseThrow(() -> unknownHandle());
+            // setupComplete first: what the conversation said while no connection held it follows
+            peer.send(complete);
+            if (!c.attach(peer, true)) {
+                throw unknownHandle();
+            }
+            peer.conversation = c;
+            c.audio.reattach();
+            LOG.infof("gemini live %s resumed", c.handle);
+            return;
+        }
+        c = new GeminiLiveConversation(UUID.randomUUID().toString(), peer.keyName, setup, llm, chatServer, media,
+                conv -> new GeminiLiveAudio(conv, sessions, transcriber, asr, asrConfig), MAX_HISTORY);
+        if (!conversations.add(c)) {
+            throw new ApiException(429, "RESOURCE_EXHAUSTED", "the server holds all the Live sessions it may; retry later");
+        }
+        peer.send(complete);
+        c.attach(peer, false);
+        peer.conversation = c;
+        c.resumptionUpdate();
+    }
+
+    private static ApiException unknownHandle() {
+        return GeminiRequests.invalid("session resumption handle not known here: it expired (lma.session.resume-window), another"
+                + " connection holds it, or it was given by another replica");
+    }
+
+    private void realtime(GeminiLiveConversation c, JsonNode input) {
+        GeminiRequests.known(input, REALTIME, "realtimeInput.");
+        List<JsonNode> blobs = new ArrayList<>();
+        GeminiRequests.field(input, "mediaChunks").forEach(blobs::add);
+        for (String one : new String[] {"audio", "video"}) {
+            if (GeminiRequests.field(input, one).isObject()) {
+                blobs.add(GeminiRequests.field(input, one));
+            }
+        }
+        if (!GeminiRequests.field(input, "activityStart").isMissingNode()) {
+            c.audio.activityStart();
+        }
+        for (JsonNode blob : blobs) {
+            GeminiRequests.Part.Media m = GeminiRequests.media(blob, "realtimeInput");
+            if (m.kind() == GeminiRequests.Part.Kind.IMAGE) {
+                c.frame(m);
+            } else if (m.pcmRate() > 0) {
+                c.audio.activityRate(m.pcmRate());
+                c.audio.audio(m.data(), m.pcmRate());
+            } else {
+                throw GeminiRequests.invalid("realtimeInput audio must be audio/pcm;rate=… (16-bit little-endian mono); got " + m.mimeType());
+            }
+        }
+        if (!GeminiRequests.field(input, "activityEnd").isMissingNode()) {
+            c.audio.activityEnd();
+        }
+        if (GeminiRequests.field(input, "audioStreamEnd").asBoolean(false)) {
+            c.audio.streamEnd();
+        }
+        String typed = GeminiRequests.field(input, "text").asText("");
+        if (!typed.isBlank()) {
+            c.userTurn(typed);
+        }
+    }
+
+    private static String queryParam(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String part : query.split("&")) {
+            if (part.startsWith(name + "=")) {
+                return java.net.URLDecoder.decode(part.substring(name.length() + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,134 @@
+// Google's official @google/genai client against the service's Gemini Live WebSocket (run by
+// GeminiLiveTest): httpOptions.baseUrl points it at the service, nothing else changes. Prints one JSON
+// document with what each session received; the Java test asserts.
+import {readFileSync} from 'node:fs';
+import {GoogleGenAI, Modality} from '@google/genai';
+
+const [baseUrl, apiKey, wavPath] = process.argv.slice(2);
+const ai = new GoogleGenAI({apiKey, httpOptions: {baseUrl}});
+const model = 'gemini-live-2.5-flash-preview';
+const out = {};
+
+/** A Live session whose messages are recorded; `until(pred)` waits for one that matches. */
+async function open(config) {
+  const messages = [];
+  const waiters = [];
+  let closed = null;
+  const session = await ai.live.connect({
+    model, config,
+    callbacks: {
+      onmessage: (m) => {
+        messages.push(m);
+        for (const w of [...waiters]) {
+          if (w.pred(m)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(m);
+          }
+        }
+      },
+      onclose: (e) => { closed = {code: e.code, reason: e.reason}; waiters.forEach((w) => w.reject(new Error('closed ' + e.code + ' ' + e.reason))); },
+      onerror: () => {},
+    },
+  });
+  const until = (pred, ms = 90000) => new Promise((resolve, reject) => {
+    const seen = messages.find(pred);
+    if (seen) return resolve(seen);
+    const w = {pred, resolve, reject};
+    waiters.push(w);
+    setTimeout(() => reject(new Error('timed out; received ' + JSON.stringify(messages).slice(0, 2000))), ms);
+  });
+  return {session, messages, until, closed: () => closed};
+}
+
+/** What a session's model turns said, and how its turns ended, from the messages seen so far. */
+function summary(messages) {
+  const texts = [];
+  let complete = 0;
+  let generationComplete = 0;
+  const transcriptions = [];
+  const usage = [];
+  const handles = [];
+  for (const m of messages) {
+    const c = m.serverContent;
+    if (c?.modelTurn) texts.push(c.modelTurn.parts.map((p) => p.text).join(''));
+    if (c?.inputTranscription) transcriptions.push(c.inputTranscription.text);
+    if (c?.generationComplete) generationComplete++;
+    if (c?.turnComplete) complete++;
+    if (m.usageMetadata) usage.push(m.usageMetadata);
+    if (m.sessionResumptionUpdate?.newHandle) handles.push(m.sessionResumptionUpdate.newHandle);
+  }
+  return {texts, complete, generationComplete, transcriptions, usage, handles,
+    interrupted: messages.filter((m) => m.serverContent?.interrupted).length};
+}
+
+async function failure(config) {
+  try {
+    const s = await open(config);
+    s.session.close();
+    return {refused: false};
+  } catch (e) {
+    return {refused: true, message: e.message};
+  }
+}
+
+// 1. speech: jfk.wav as 16 kHz PCM in 100 ms chunks, then the end of the audio stream. Its pauses are
+// shorter than 2 s: with that silence before a turn ends, it is one turn
+const wav = readFileSync(wavPath);
+const pcm = wav.subarray(44);
+const speech = await open({
+  responseModalities: [Modality.TEXT], inputAudioTranscription: {}, sessionResumption: {},
+  realtimeInputConfig: {automaticActivityDetection: {silenceDurationMs: 2000}},
+  systemInstruction: 'Contesta en una frase.', temperature: 0, maxOutputTokens: 16,
+});
+for (let i = 0; i < pcm.length; i += 3200) {
+  speech.session.sendRealtimeInput({audio: {data: pcm.subarray(i, i + 3200).toString('base64'), mimeType: 'audio/pcm;rate=16000'}});
+}
+speech.session.sendRealtimeInput({audioStreamEnd: true});
+await speech.until((m) => m.serverContent?.turnComplete);
+out.speech = summary(speech.messages);
+out.speech.order = speech.messages.map((m) => Object.keys(m.serverContent ?? m).filter((k) => m.serverContent ? true : k !== 'serverContent').join('+'));
+
+// 2. a typed turn in the same session, then the connection drops; resumed with the last handle, the
+// conversation goes on: the prompt of the next turn holds everything said before
+const before = speech.messages.length;
+speech.session.sendClientContent({turns: 'Y ahora, ¿qué?', turnComplete: true});
+await speech.until((m) => speech.messages.indexOf(m) >= before && m.serverContent?.turnComplete);
+out.typed = summary(speech.messages.slice(before));
+const handle = summary(speech.messages).handles.at(-1);
+speech.session.close();
+await new Promise((r) => setTimeout(r, 300));
+
+const resumed = await open({responseModalities: [Modality.TEXT], sessionResumption: {handle}, temperature: 0, maxOutputTokens: 16});
+resumed.session.sendClientContent({turns: 'Y ahora, ¿qué?', turnComplete: true});
+await resumed.until((m) => m.serverContent?.turnComplete);
+out.resumed = summary(resumed.messages);
+resumed.session.close();
+
+// the same question in a new session: a much shorter prompt
+const fresh = await open({responseModalities: [Modality.TEXT], temperature: 0, maxOutputTokens: 16});
+fresh.session.sendClientContent({turns: 'Y ahora, ¿qué?', turnComplete: true});
+await fresh.until((m) => m.serverContent?.turnComplete);
+out.fresh = summary(fresh.messages);
+fresh.session.close();
+
+// 3. the wearer speaks over a long answer: it stops, and the client is told
+const talky = await open({responseModalities: [Modality.TEXT], temperature: 1, maxOutputTokens: 4000});
+talky.session.sendClientContent({turns: 'Cuéntame una historia larga.', turnComplete: true});
+await talky.until((m) => m.serverContent?.modelTurn);
+for (let i = 0; i < pcm.length; i += 3200) {
+  talky.session.sendRealtimeInput({audio: {data: pcm.subarray(i, i + 3200).toString('base64'), mimeType: 'audio/pcm;rate=16000'}});
+}
+await talky.until((m) => m.serverContent?.interrupted);
+out.interrupt = summary(talky.messages);
+talky.session.close();
+
+// 4. refusals close the socket with Google's status in the reason; connect() rejects with it
+out.audioModality = await failure({responseModalities: [Modality.AUDIO]});
+out.unknownHandle = await failure({responseModalities: [Modality.TEXT], sessionResumption: {handle: 'not-a-handle'}});
+out.tools = await failure({responseModalities: [Modality.TEXT], tools: [{googleSearch: {}}]});
+const bad = await open({responseModalities: [Modality.TEXT]});
+bad.session.sendRealtimeInput({audio: {data: 'AAAA', mimeType: 'audio/ogg'}});
+await new Promise((r) => setTimeout(r, 1500));
+out.badPart = bad.closed();
+
+console.log(JSON.stringify(out));
