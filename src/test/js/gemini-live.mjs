@@ -4,7 +4,7 @@
 import {readFileSync} from 'node:fs';
 import {GoogleGenAI, Modality} from '@google/genai';
 
-const [baseUrl, apiKey, wavPath] = process.argv.slice(2);
+const [baseUrl, apiKey, wavPath, jpegPath] = process.argv.slice(2);
 const ai = new GoogleGenAI({apiKey, httpOptions: {baseUrl}});
 const model = 'gemini-live-2.5-flash-preview';
 const out = {};
@@ -122,7 +122,34 @@ await talky.until((m) => m.serverContent?.interrupted);
 out.interrupt = summary(talky.messages);
 talky.session.close();
 
-// 4. refusals close the socket with Google's status in the reason; connect() rejects with it
+// 4. detection off: the client marks the speech (activityStart / activityEnd), audio in the older
+// mediaChunks form; a camera frame (latest wins) reaches the LLM as what the detector saw
+const manual = await open({
+  responseModalities: [Modality.TEXT], inputAudioTranscription: {}, temperature: 0, maxOutputTokens: 4,
+  realtimeInputConfig: {automaticActivityDetection: {disabled: true}},
+});
+manual.session.sendRealtimeInput({activityStart: {}});
+for (let i = 0; i < pcm.length; i += 16000) {
+  manual.session.sendRealtimeInput({media: {data: pcm.subarray(i, i + 16000).toString('base64'), mimeType: 'audio/pcm;rate=16000'}});
+}
+manual.session.sendRealtimeInput({activityEnd: {}});
+await manual.until((m) => m.serverContent?.turnComplete);
+out.manual = summary(manual.messages);
+manual.session.close();
+
+const question = async (frame) => {
+  const s = await open({responseModalities: [Modality.TEXT], temperature: 0, maxOutputTokens: 4});
+  if (frame) {
+    s.session.sendRealtimeInput({video: {data: readFileSync(jpegPath).toString('base64'), mimeType: 'image/jpeg'}});
+  }
+  s.session.sendRealtimeInput({text: '¿Qué ves?'});
+  await s.until((m) => m.serverContent?.turnComplete);
+  s.session.close();
+  return summary(s.messages).usage[0].promptTokenCount;
+};
+out.frame = {without: await question(false), with: await question(true)};
+
+// 5. refusals close the socket with Google's status in the reason; connect() rejects with it
 out.audioModality = await failure({responseModalities: [Modality.AUDIO]});
 out.unknownHandle = await failure({responseModalities: [Modality.TEXT], sessionResumption: {handle: 'not-a-handle'}});
 out.tools = await failure({responseModalities: [Modality.TEXT], tools: [{googleSearch: {}}]});

@@ -25,6 +25,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** API keys on: every route but the probes and metrics wants one, the socket too; per-key limits answer 429 / 1008. */
 @QuarkusTest
@@ -116,6 +117,31 @@ class AuthTest {
                 other.json(new JsonObject().put("type", "config").put("sample_rate", 16000));
                 other.await("config_ack", 10);
             }
+        }
+    }
+
+    @Test
+    void geminiLiveWantsAKeyAsGooglesClientsSendIt() throws Exception {
+        String live = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
+        try (WsClient ws = WsClient.connect(base, live, new WebSocketConnectOptions())) {
+            assertEquals(1008, ws.awaitClose(10));
+            assertTrue(ws.closeReason().startsWith("UNAUTHENTICATED: an API key is required"), ws.closeReason());
+        }
+        try (WsClient ws = WsClient.connect(base, live + "?key=wrong", new WebSocketConnectOptions())) {
+            assertEquals(1008, ws.awaitClose(10));
+            assertTrue(ws.closeReason().startsWith("PERMISSION_DENIED: API key not valid"), ws.closeReason());
+        }
+        // a valid key (the query, as the SDK sends it, or x-goog-api-key) gets as far as the setup; no LLM is loaded here
+        String setup = "{\"setup\":{\"model\":\"models/gemini-live-2.5-flash-preview\"}}";
+        try (WsClient ws = WsClient.connect(base, live + "?key=k2-secret-value", new WebSocketConnectOptions())) {
+            ws.text(setup);
+            assertEquals(1013, ws.awaitClose(10));
+            assertTrue(ws.closeReason().startsWith("UNAVAILABLE: no LLM is loaded"), ws.closeReason());
+        }
+        WebSocketConnectOptions googHeader = new WebSocketConnectOptions().addHeader("x-goog-api-key", "k2-secret-value");
+        try (WsClient ws = WsClient.connect(base, live.replace("v1beta", "v2"), googHeader)) {
+            assertEquals(1008, ws.awaitClose(10));
+            assertTrue(ws.closeReason().startsWith("NOT_FOUND: API version v2"), ws.closeReason());
         }
     }
 

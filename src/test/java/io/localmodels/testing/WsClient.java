@@ -33,6 +33,7 @@ public final class WsClient implements AutoCloseable {
     /** How many messages of {@code all} await() has already looked at. */
     private int scanned;
     private final CompletableFuture<Short> closed;
+    private Collector collector;
 
     public static WsClient connect(Vertx vertx, URI base) throws Exception {
         return connect(vertx, base, new WebSocketConnectOptions());
@@ -40,8 +41,12 @@ public final class WsClient implements AutoCloseable {
 
     /** {@code base}'s query goes onto /ws/audio; {@code options} may carry headers. */
     public static WsClient connect(Vertx vertx, URI base, WebSocketConnectOptions options) throws Exception {
-        URI uri = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/ws/audio"
-                + (base.getRawQuery() != null ? "?" + base.getRawQuery() : ""));
+        return connect(base, "/ws/audio" + (base.getRawQuery() != null ? "?" + base.getRawQuery() : ""), options);
+    }
+
+    /** A socket at {@code pathAndQuery} of {@code base}'s server. */
+    public static WsClient connect(URI base, String pathAndQuery, WebSocketConnectOptions options) throws Exception {
+        URI uri = URI.create("ws://" + base.getHost() + ":" + base.getPort() + pathAndQuery);
         BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
         CompletableFuture<Short> closed = new CompletableFuture<>();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder();
@@ -50,8 +55,11 @@ public final class WsClient implements AutoCloseable {
                 builder.header(h.getKey(), h.getValue());
             }
         }
-        WebSocket ws = builder.buildAsync(uri, new Collector(inbox, closed)).get(10, TimeUnit.SECONDS);
-        return new WsClient(ws, inbox, closed);
+        Collector collector = new Collector(inbox, closed);
+        WebSocket ws = builder.buildAsync(uri, collector).get(10, TimeUnit.SECONDS);
+        WsClient client = new WsClient(ws, inbox, closed);
+        client.collector = collector;
+        return client;
     }
 
     /** Joins text fragments and keeps asking for the next message; the close code ends it (1006 for a lost connection). */
@@ -59,6 +67,7 @@ public final class WsClient implements AutoCloseable {
         private final BlockingQueue<JsonObject> inbox;
         private final CompletableFuture<Short> closed;
         private final StringBuilder text = new StringBuilder();
+        volatile String closeReason;
 
         Collector(BlockingQueue<JsonObject> inbox, CompletableFuture<Short> closed) {
             this.inbox = inbox;
@@ -84,6 +93,7 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete((short) statusCode);
             return null;
         }
@@ -153,6 +163,11 @@ public final class WsClient implements AutoCloseable {
     /** Close code the server sent, waiting up to {@code seconds}. */
     public short awaitClose(long seconds) throws Exception {
         return closed.get(seconds, TimeUnit.SECONDS);
+    }
+
+    /** The reason the server gave with its close frame (after {@link #awaitClose}). */
+    public String closeReason() {
+        return collector.closeReason;
     }
 
     public boolean isClosed() {
