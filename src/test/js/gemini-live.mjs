@@ -35,9 +35,19 @@ async function open(config) {
     if (seen) return resolve(seen);
     const w = {pred, resolve, reject};
     waiters.push(w);
-    setTimeout(() => reject(new Error('timed out; received ' + JSON.stringify(messages).slice(0, 2000))), ms);
+    // unref: a pending deadline does not keep the script alive once everything is done
+    setTimeout(() => reject(new Error('timed out; received ' + JSON.stringify(messages).slice(0, 2000))), ms).unref();
   });
   return {session, messages, until, closed: () => closed};
+}
+
+/** Waits until a session has received nothing new for `quietMs`. */
+async function settle(s, quietMs = 2000) {
+  let seen = -1;
+  while (seen !== s.messages.length) {
+    seen = s.messages.length;
+    await new Promise((r) => setTimeout(r, quietMs));
+  }
 }
 
 /** What a session's model turns said, and how its turns ended, from the messages seen so far. */
@@ -85,6 +95,7 @@ for (let i = 0; i < pcm.length; i += 3200) {
 }
 speech.session.sendRealtimeInput({audioStreamEnd: true});
 await speech.until((m) => m.serverContent?.turnComplete);
+await settle(speech);
 out.speech = summary(speech.messages);
 out.speech.order = speech.messages.map((m) => Object.keys(m.serverContent ?? m).filter((k) => m.serverContent ? true : k !== 'serverContent').join('+'));
 
@@ -149,7 +160,19 @@ const question = async (frame) => {
 };
 out.frame = {without: await question(false), with: await question(true)};
 
-// 5. refusals close the socket with Google's status in the reason; connect() rejects with it
+// 5. a conversation that outgrows the LLM's context (16384 tokens in the test profile): its older
+// half leaves the prompt and the turn is answered, instead of the session failing
+const long = await open({responseModalities: [Modality.TEXT], temperature: 0, maxOutputTokens: 4});
+const filler = 'uno dos tres cuatro cinco seis siete ocho nueve diez '.repeat(250);
+for (let turn = 1; turn <= 2; turn++) {
+  long.session.sendClientContent({turns: filler, turnComplete: true});
+  await long.until(() => summary(long.messages).complete === turn);
+}
+out.long = {...summary(long.messages), closed: long.closed()};
+delete out.long.texts;
+long.session.close();
+
+// 6. refusals close the socket with Google's status in the reason; connect() rejects with it
 out.audioModality = await failure({responseModalities: [Modality.AUDIO]});
 out.unknownHandle = await failure({responseModalities: [Modality.TEXT], sessionResumption: {handle: 'not-a-handle'}});
 out.tools = await failure({responseModalities: [Modality.TEXT], tools: [{googleSearch: {}}]});

@@ -191,6 +191,34 @@ final class GeminiLiveConversation implements SessionListener {
 
     private CompletionStage<Void> answer() {
         AtomicBoolean cancelled = new AtomicBoolean();
+        answering = cancelled;
+        return generate(cancelled).handle((g, failure) -> {
+            Throwable cause = Failures.cause(failure);
+            if (cause instanceof LlmException e && e.kind() == LlmException.Kind.CONTEXT_EXCEEDED && shortenHistory()) {
+                // the conversation outgrew the context: its older half leaves the prompt, and the turn is tried again
+                return generate(cancelled);
+            }
+            return failure == null ? CompletableFuture.completedFuture(g) : CompletableFuture.<Generation>failedFuture(cause);
+        }).thenCompose(g -> g).thenAccept(g -> answered(g, cancelled.get()))
+                .whenComplete((ok, failure) -> answering = null);
+    }
+
+    /**
+     * Drops the older half of the history (never the newest turn); false when the newest turn alone is
+     * too long, which then leaves the history too (a resumed conversation can go on without it).
+     */
+    private boolean shortenHistory() {
+        synchronized (state) {
+            if (history.size() < 2) {
+                history.clear();
+                return false;
+            }
+            history.subList(0, history.size() / 2).clear();
+            return true;
+        }
+    }
+
+    private CompletionStage<Generation> generate(AtomicBoolean cancelled) {
         List<ChatMessage> prompt = new ArrayList<>();
         for (GeminiRequests.Turn t : setup.generation().turns()) {
             StringBuilder b = new StringBuilder();
@@ -203,31 +231,26 @@ final class GeminiLiveConversation implements SessionListener {
             }
             prompt.addAll(history);
         }
-        answering = cancelled;
         GeminiRequests.GeminiCall call = setup.generation();
-        CompletionStage<Generation> answer;
         if (chatServer.configured()) {
             // the server's answer comes whole
-            answer = chatServer.generate(prompt, call).thenApply(g -> {
+            return chatServer.generate(prompt, call).thenApply(g -> {
                 if (!cancelled.get() && !g.text().isEmpty()) {
                     send(modelTurn(g.text()));
                 }
                 return g;
             });
-        } else {
-            try {
-                answer = llm.generate(new GenerationRequest(prompt, call.temperature(), call.topP(), call.maxTokens(), call.stop(),
-                        call.grammar(), call.seed(), text -> {
-                            if (!cancelled.get()) {
-                                send(modelTurn(text));
-                            }
-                        }, cancelled::get));
-            } catch (LlmException e) {
-                answer = CompletableFuture.failedFuture(e);
-            }
         }
-        return answer.thenAccept(g -> answered(g, cancelled.get()))
-                .whenComplete((ok, failure) -> answering = null);
+        try {
+            return llm.generate(new GenerationRequest(prompt, call.temperature(), call.topP(), call.maxTokens(), call.stop(),
+                    call.grammar(), call.seed(), text -> {
+                        if (!cancelled.get()) {
+                            send(modelTurn(text));
+                        }
+                    }, cancelled::get));
+        } catch (LlmException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private void answered(Generation g, boolean interrupted) {
@@ -306,11 +329,11 @@ final class GeminiLiveConversation implements SessionListener {
             interrupt();
         } else if (event instanceof SessionEvent.PartialResult p) {
             heard(p.recognition().text());
-        } else if (event instanceof SessionEvent.Reconnect r) {
+        } else if (event instanceof SessionEvent.Reconnect) {
+            // the conversation lives in this process's memory: no handle outlives it
             ObjectNode m = JSON.objectNode();
             m.putObject("goAway").put("timeLeft", "0s");
             send(m);
-            resumptionUpdate();
         } else if (event instanceof SessionEvent.Error e) {
             audio.failed(e);
         } else if (event instanceof SessionEvent.Notice n) {

@@ -79,6 +79,13 @@ class GeminiLiveTest {
         // the frame sent before the question reaches the LLM as the detector's objects: the prompt grows
         assertTrue(out.path("frame").path("with").asInt() > out.path("frame").path("without").asInt() + 10, out.path("frame").toString());
 
+        // two turns that do not fit the context together: the second is answered from a shorter history
+        JsonNode grown = out.path("long");
+        assertEquals(2, grown.path("complete").asInt(), grown.toString());
+        int first = grown.path("usage").get(0).path("promptTokenCount").asInt();
+        assertTrue(first > 16384 / 2, "each turn is over half the context: " + grown);
+        assertTrue(grown.path("usage").get(1).path("promptTokenCount").asInt() < 16384, grown.toString());
+
         assertTrue(out.path("audioModality").path("message").asText().contains("only TEXT"), out.path("audioModality").toString());
         assertTrue(out.path("unknownHandle").path("message").asText().contains("handle not known"), out.path("unknownHandle").toString());
         assertTrue(out.path("tools").path("message").asText().contains("setup.tools is not supported"), out.path("tools").toString());
