@@ -129,6 +129,44 @@ class VadStreamTest {
     /** Pauses of 98 ms or more that do not end the speech exist only when more silence than that ends it. */
     private static final int MIN_SILENCE_MS = 500;
 
+    /**
+     * A pause (Gemini Live's audioStreamEnd) in the middle of the first utterance closes it where the
+     * scored audio ends; the stream then goes on with its windows where they were, so every later
+     * utterance is exactly the uninterrupted reference's.
+     */
+    @org.junit.jupiter.api.Test
+    void aPauseClosesOpenSpeechAndLaterUtterancesStayExact() throws Exception {
+        float[] audio = Wav.read(SharedFiles.require("audio/silero-test.wav")).mono();
+        List<long[]> expected = OfflineSileroReference.speechTimestamps(
+                SharedFiles.path("models/silero-vad/silero_vad.onnx"), audio, 30, 100, new int[2]);
+        VadParameters d = VadParameters.from(config);
+        VadStream stream = new VadStream(batcher, vad, new VadParameters(d.threshold(), d.negThreshold(), d.minSpeechMs(), 100,
+                d.speechPadMs(), 30), 1);
+        // a point inside the first utterance that is not on a window boundary
+        int pauseAt = (int) ((expected.get(0)[0] + expected.get(0)[1]) / 2) / 512 * 512 + 300;
+        int scored = pauseAt / 512 * 512;
+        List<VadEvent> before = new ArrayList<>();
+        for (int pos = 0; pos < pauseAt; pos += 700) {
+            before.addAll(stream.accept(Arrays.copyOfRange(audio, pos, Math.min(pauseAt, pos + 700))).toCompletableFuture().join());
+        }
+        List<VadEvent> paused = stream.pause();
+        VadEvent.SpeechStopped cut = paused.stream().filter(VadEvent.SpeechStopped.class::isInstance)
+                .map(VadEvent.SpeechStopped.class::cast).findFirst().orElseThrow(() -> new AssertionError("no utterance closed: " + paused));
+        assertEquals(expected.get(0)[0], cut.utterance().startSample(), "the utterance starts as it would have");
+        assertEquals(scored, cut.utterance().endSample(), "it ends where the scored audio ends");
+
+        List<VadEvent> after = new ArrayList<>();
+        for (int pos = pauseAt; pos < audio.length; pos += 700) {
+            after.addAll(stream.accept(Arrays.copyOfRange(audio, pos, Math.min(audio.length, pos + 700))).toCompletableFuture().join());
+        }
+        after.addAll(stream.finish().toCompletableFuture().join());
+        List<long[]> later = after.stream().filter(VadEvent.SpeechStopped.class::isInstance).map(VadEvent.SpeechStopped.class::cast)
+                .map(e -> new long[] {e.utterance().startSample(), e.utterance().endSample()}).toList();
+        // the rest of the first utterance comes as its own utterance; those after it are the reference's
+        assertEquals(expected.get(0)[1], later.get(0)[1], "the rest of the first utterance ends as it would have");
+        assertEquals(describe(expected.subList(1, expected.size())), describe(later.subList(1, later.size())));
+    }
+
     private List<long[]> compare(String file, double maxSpeechS, int minSilenceMs) throws Exception {
         Wav wav = Wav.read(SharedFiles.require(file));
         float[] audio = wav.mono();
