@@ -4,7 +4,7 @@
 import {readFileSync} from 'node:fs';
 import {GoogleGenAI, Type} from '@google/genai';
 
-const [baseUrl, apiKey, apiVersion, jpegPath, wavPath] = process.argv.slice(2);
+const [baseUrl, apiKey, apiVersion, jpegPath, wavPath, oggPath] = process.argv.slice(2);
 const ai = new GoogleGenAI({apiKey: apiKey || 'unused', httpOptions: {baseUrl, apiVersion: apiVersion || undefined}});
 const model = 'gemini-2.5-flash';
 const contents = 'Resume: mañana llamamos al proveedor y revisamos el presupuesto.';
@@ -59,6 +59,7 @@ out.media = {
   textOnly: await usage([{text: question}]),
   withImage: await usage([{text: question}, {inlineData: {mimeType: 'image/jpeg', data: readFileSync(jpegPath).toString('base64')}}]),
   withAudio: await usage([{text: question}, {inlineData: {mimeType: 'audio/wav', data: readFileSync(wavPath).toString('base64')}}]),
+  withOgg: await usage([{text: question}, {inlineData: {mimeType: 'audio/ogg', data: readFileSync(oggPath).toString('base64')}}]),
 };
 out.media.counted = (await ai.models.countTokens({model, contents: [{role: 'user', parts: [{text: question}]}]})).totalTokens;
 out.imagePart = await failure(() => ai.models.generateContent({

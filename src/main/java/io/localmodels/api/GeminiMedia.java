@@ -6,6 +6,7 @@ import io.localmodels.asr.AsrRequest;
 import io.localmodels.asr.AsrService;
 import io.localmodels.asr.AsrUnavailableException;
 import io.localmodels.asr.FileTranscriber;
+import io.localmodels.audio.OggOpusFile;
 import io.localmodels.audio.WavFile;
 import io.localmodels.llm.ChatMessage;
 import io.localmodels.vision.ImageRejectedException;
@@ -86,17 +87,22 @@ public class GeminiMedia {
             throw new ApiException(503, "UNAVAILABLE", "speech recognition is " + asr.state().name().toLowerCase(Locale.ROOT)
                     + (asr.reason() != null ? ": " + asr.reason() : "") + "; an audio part cannot be transcribed now");
         }
+        double max = asrConfig.maxFileDuration().toMillis() / 1000.0;
         WavFile.Decoded audio;
         try {
-            audio = m.pcmRate() > 0 ? WavFile.pcm16(m.data(), m.pcmRate()) : WavFile.decode(m.data());
+            if (m.pcmRate() > 0) {
+                audio = WavFile.pcm16(m.data(), m.pcmRate());
+            } else if (OggOpusFile.looksLikeOgg(m.data())) {
+                // its length is on its pages: a long file is refused before it is decoded
+                refuseLonger(OggOpusFile.seconds(m.data()), max);
+                audio = OggOpusFile.decode(m.data());
+            } else {
+                audio = WavFile.decode(m.data());
+            }
         } catch (WavFile.UnsupportedAudioException e) {
             throw new ApiException(400, "INVALID_ARGUMENT", "the " + m.mimeType() + " part cannot be decoded: " + e.getMessage());
         }
-        double max = asrConfig.maxFileDuration().toMillis() / 1000.0;
-        if (audio.seconds() > max) {
-            throw new ApiException(400, "INVALID_ARGUMENT", String.format(Locale.ROOT, "an audio part of %.1f s; at most %.0f s"
-                    + " (lma.asr.max-file-duration)", audio.seconds(), max));
-        }
+        refuseLonger(audio.seconds(), max);
         return transcriber.transcribe(audio.mono16k(), null, AsrRequest.Task.TRANSCRIBE, false, null)
                 .thenApply(GeminiMedia::describe)
                 .exceptionally(failure -> {
@@ -109,6 +115,13 @@ public class GeminiMedia {
                     }
                     throw new ApiException(500, "INTERNAL", "transcribing an audio part failed: " + e.getMessage());
                 });
+    }
+
+    private static void refuseLonger(double seconds, double max) {
+        if (seconds > max) {
+            throw new ApiException(400, "INVALID_ARGUMENT", String.format(Locale.ROOT, "an audio part of %.1f s; at most %.0f s"
+                    + " (lma.asr.max-file-duration)", seconds, max));
+        }
     }
 
     /** An image as the LLM reads it. */

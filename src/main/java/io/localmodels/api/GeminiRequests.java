@@ -149,7 +149,7 @@ final class GeminiRequests {
         }
     }
 
-    /** A Content's parts: text, and inline audio (WAV, raw PCM16) or images (JPEG, PNG); anything else is refused. */
+    /** A Content's parts: text, and inline audio (WAV, Ogg Opus, raw PCM16) or images (JPEG, PNG); anything else is refused. */
     static List<Part> parts(JsonNode content, String where) {
         JsonNode parts = content.path("parts");
         if (!parts.isArray() || parts.isEmpty()) {
@@ -188,8 +188,9 @@ final class GeminiRequests {
             case "image/jpeg", "image/jpg", "image/png" -> new Part.Media(Part.Kind.IMAGE, base, data, 0);
             case "audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave" -> new Part.Media(Part.Kind.AUDIO, base, data, 0);
             case "audio/pcm", "audio/l16" -> new Part.Media(Part.Kind.AUDIO, base, data, pcmRate(mime, where));
-            case "audio/ogg", "audio/opus", "audio/webm", "audio/mpeg", "audio/mp3", "audio/aac", "audio/flac" -> throw invalid(where
-                    + ": " + base + " cannot be decoded here; send audio/wav or audio/pcm;rate=16000 (16-bit little-endian mono)");
+            case "audio/ogg", "audio/opus" -> new Part.Media(Part.Kind.AUDIO, base, data, 0);
+            case "audio/webm", "audio/mpeg", "audio/mp3", "audio/aac", "audio/flac" -> throw invalid(where + ": " + base
+                    + " cannot be decoded here; send audio/ogg (Opus), audio/wav or audio/pcm;rate=16000 (16-bit little-endian mono)");
             case "" -> throw invalid(where + ".mimeType is required");
             default -> throw invalid(where + ": " + base + " is not supported; audio/wav, audio/pcm;rate=…, image/jpeg and image/png are");
         };

@@ -112,19 +112,23 @@ public class TranscriptionResource {
         if (file == null) {
             throw new ApiException(400, "missing_file", "the multipart form has no \"file\" part");
         }
-        WavFile.Decoded audio = decode(file, sampleRate);
         double max = config.maxFileDuration().toMillis() / 1000.0;
-        if (audio.seconds() > max) {
-            throw new ApiException(413, "audio_too_long", String.format(Locale.ROOT, "the audio lasts %.1f s; at most %.0f s"
-                    + " (lma.asr.max-file-duration)", audio.seconds(), max));
-        }
+        WavFile.Decoded audio = decode(file, sampleRate, max);
+        refuseLonger(audio.seconds(), max);
         boolean timestamps = !format.equals("json") && !format.equals("text");
         return Uni.createFrom().completionStage(() -> transcriber.transcribe(audio.mono16k(), lang, task, timestamps, prompt))
                 .onFailure().transform(TranscriptionResource::toApi)
                 .map(t -> render(format, task, t));
     }
 
-    private static WavFile.Decoded decode(FileUpload file, String sampleRate) {
+    private static void refuseLonger(double seconds, double max) {
+        if (seconds > max) {
+            throw new ApiException(413, "audio_too_long", String.format(Locale.ROOT, "the audio lasts %.1f s; at most %.0f s"
+                    + " (lma.asr.max-file-duration)", seconds, max));
+        }
+    }
+
+    private static WavFile.Decoded decode(FileUpload file, String sampleRate, double maxSeconds) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file.uploadedFile());
@@ -141,9 +145,14 @@ public class TranscriptionResource {
                 }
                 return WavFile.pcm16(bytes, rate);
             }
+            if (io.localmodels.audio.OggOpusFile.looksLikeOgg(bytes)) {
+                // its length is on its pages: a long file is refused before it is decoded
+                refuseLonger(io.localmodels.audio.OggOpusFile.seconds(bytes), maxSeconds);
+                return io.localmodels.audio.OggOpusFile.decode(bytes);
+            }
             if (!WavFile.looksLikeWav(bytes)) {
-                throw new ApiException(415, "unsupported_audio", "the file is not WAV; send a WAV file, or raw PCM16 (mono,"
-                        + " little-endian) with a sample_rate field");
+                throw new ApiException(415, "unsupported_audio", "the file is neither WAV nor Ogg Opus; send one of those, or raw"
+                        + " PCM16 (mono, little-endian) with a sample_rate field");
             }
             return WavFile.decode(bytes);
         } catch (WavFile.UnsupportedAudioException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.localmodels.testing.LlamaFixtures;
 import io.localmodels.testing.NodeScripts;
 import io.localmodels.testing.SharedFiles;
+import io.localmodels.testing.Sox;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +52,10 @@ class GeminiApiTest {
         NodeScripts.requireModule("@google/genai");
         String root = base.toString().replaceAll("/$", "");
         for (String version : new String[] {"", "v1beta"}) {
+            Path ogg = Sox.opusEncode(SharedFiles.require("audio/jfk.wav"), Path.of("target/gemini-api-test/jfk.opus"));
             JsonNode out = JSON.readTree(NodeScripts.run("gemini-rest.mjs", List.of(root, "any-key", version,
-                    SharedFiles.require("images/dog.jpg").toString(), SharedFiles.require("audio/jfk.wav").toString()), Duration.ofMinutes(3)));
+                    SharedFiles.require("images/dog.jpg").toString(), SharedFiles.require("audio/jfk.wav").toString(), ogg.toString()),
+                    Duration.ofMinutes(3)));
             JsonNode plain = out.path("plain");
             assertEquals("model", plain.path("role").asText());
             assertFalse(plain.path("text").asText().isEmpty(), plain.toString());
@@ -80,6 +84,8 @@ class GeminiApiTest {
             JsonNode media = out.path("media");
             assertTrue(media.path("withImage").asInt() > media.path("textOnly").asInt() + 10, media.toString());
             assertTrue(media.path("withAudio").asInt() > media.path("textOnly").asInt() + 10, media.toString());
+            // the same recording as Ogg Opus (opusenc) is transcribed too
+            assertTrue(media.path("withOgg").asInt() > media.path("textOnly").asInt() + 10, media.toString());
             // countTokens counts what generateContent counts as its prompt
             assertEquals(media.path("textOnly").asInt(), media.path("counted").asInt(), media.toString());
 
@@ -88,7 +94,8 @@ class GeminiApiTest {
                 assertTrue(out.path(refused).path("message").asText().contains("INVALID_ARGUMENT"), out.path(refused).toString());
             }
             assertTrue(out.path("imagePart").path("message").asText().contains("image/jpeg part was refused"), out.path("imagePart").toString());
-            assertTrue(out.path("oggPart").path("message").asText().contains("audio/ogg cannot be decoded here"), out.path("oggPart").toString());
+            assertTrue(out.path("oggPart").path("message").asText().contains("the audio/ogg part cannot be decoded: a damaged Ogg file"),
+                    out.path("oggPart").toString());
             assertTrue(out.path("audioModality").path("message").asText().contains("only TEXT"), out.path("audioModality").toString());
 
             assertEquals("[\"models/tiny-llama.gguf\"]", out.path("models").toString());

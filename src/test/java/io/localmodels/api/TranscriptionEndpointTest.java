@@ -170,6 +170,22 @@ class TranscriptionEndpointTest {
     }
 
     @Test
+    void oggOpusUploadsAreDecoded() throws Exception {
+        Path ogg = io.localmodels.testing.Sox.opusEncode(SharedFiles.require("audio/jfk.wav"), Path.of("target/transcription-test/jfk.opus"));
+        io.restassured.path.json.JsonPath body = given().multiPart("file", ogg.toFile(), "audio/ogg")
+                .multiPart("response_format", "verbose_json").post("/v1/audio/transcriptions").then().statusCode(200).extract().jsonPath();
+        assertEquals(11.0, body.getDouble("duration"), 0.01);
+        assertTrue(!body.getString("text").isBlank());
+        // a file over lma.asr.max-file-duration (10 min) is refused from its pages, before decoding
+        Path longWav = Path.of("target/transcription-test/silero-11min.wav");
+        io.localmodels.testing.Sox.run(List.of("sox", SharedFiles.require("audio/silero-test.wav").toString(), longWav.toString(),
+                "repeat", "10"));
+        Path longOgg = io.localmodels.testing.Sox.opusEncode(longWav, Path.of("target/transcription-test/silero.opus"));
+        given().multiPart("file", longOgg.toFile(), "audio/ogg").post("/v1/audio/transcriptions").then()
+                .statusCode(413).body("error.code", equalTo("audio_too_long"));
+    }
+
+    @Test
     void badInputGetsClearErrors() throws Exception {
         Path jfk = SharedFiles.require("audio/jfk.wav");
         given().multiPart("file", "x.mp3", new byte[]{'I', 'D', '3', 4, 0, 0, 0, 0, 0, 0}, "audio/mpeg")
