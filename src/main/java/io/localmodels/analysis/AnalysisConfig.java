@@ -24,6 +24,13 @@ public interface AnalysisConfig {
     @WithDefault("qwen2.5:7b-instruct")
     String model();
 
+    /**
+     * The server's model takes images (OpenAI {@code image_url} content parts): Gemini image parts
+     * and Live camera frames go to it as the image itself, besides the detector's objects and risks.
+     */
+    @WithDefault("false")
+    boolean vision();
+
     /** Bearer token; never logged. */
     Optional<String> apiKey();
 

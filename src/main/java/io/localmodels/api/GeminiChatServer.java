@@ -33,12 +33,14 @@ public class GeminiChatServer {
 
     private final OpenAiChatClient client;
     private final String model;
+    private final boolean vision;
     private final ThreadPoolExecutor executor;
 
     public GeminiChatServer(AnalysisConfig config) {
         this.client = config.baseUrl().filter(u -> !u.isBlank())
                 .map(u -> new OpenAiChatClient(URI.create(u), config.apiKey(), config.timeout(), "LLM server")).orElse(null);
         this.model = config.model();
+        this.vision = config.vision();
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "gemini-chat-server");
             t.setDaemon(true);
@@ -52,6 +54,11 @@ public class GeminiChatServer {
         return client != null;
     }
 
+    /** The server is configured and its model takes images (lma.analysis.vision). */
+    boolean takesImages() {
+        return client != null && vision;
+    }
+
     String modelName() {
         return model;
     }
@@ -61,7 +68,20 @@ public class GeminiChatServer {
         ObjectNode body = JSON.createObjectNode().put("model", model).put("temperature", call.temperature()).put("top_p", call.topP())
                 .put("max_tokens", call.maxTokens());
         var list = body.putArray("messages");
-        messages.forEach(m -> list.addObject().put("role", m.role()).put("content", m.content()));
+        for (ChatMessage m : messages) {
+            ObjectNode message = list.addObject().put("role", m.role());
+            if (m.images().isEmpty()) {
+                message.put("content", m.content());
+                continue;
+            }
+            // OpenAI's content parts: the text, then each image as a data URL
+            var parts = message.putArray("content");
+            parts.addObject().put("type", "text").put("text", m.content());
+            for (ChatMessage.Image image : m.images()) {
+                parts.addObject().put("type", "image_url").putObject("image_url").put("url", "data:" + image.mimeType() + ";base64,"
+                        + java.util.Base64.getEncoder().encodeToString(image.data()));
+            }
+        }
         if (!call.stop().isEmpty()) {
             var stop = body.putArray("stop");
             call.stop().forEach(stop::add);

@@ -163,7 +163,7 @@ final class GeminiLiveConversation implements SessionListener {
             return;
         }
         synchronized (state) {
-            turns = turns.thenCompose(v -> media.messages(given)).thenCompose(messages -> {
+            turns = turns.thenCompose(v -> media.messages(given, chatServer.takesImages())).thenCompose(messages -> {
                 synchronized (state) {
                     history.addAll(messages);
                 }
@@ -229,7 +229,11 @@ final class GeminiLiveConversation implements SessionListener {
             while (history.size() > maxHistory) {
                 history.remove(0);
             }
-            prompt.addAll(history);
+            // only the newest turn shows its images: older frames are in the history as the detector's text
+            for (int i = 0; i < history.size(); i++) {
+                ChatMessage m = history.get(i);
+                prompt.add(i == history.size() - 1 || m.images().isEmpty() ? m : new ChatMessage(m.role(), m.content()));
+            }
         }
         GeminiRequests.GeminiCall call = setup.generation();
         if (chatServer.configured()) {

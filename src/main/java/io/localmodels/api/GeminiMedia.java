@@ -43,17 +43,25 @@ public class GeminiMedia {
         this.asrConfig = asrConfig;
     }
 
-    /** The conversation with every media part replaced by its text, parts joined in order; fails with an {@link ApiException}. */
-    CompletionStage<List<ChatMessage>> messages(List<GeminiRequests.Turn> turns) {
+    /**
+     * The conversation with every media part replaced by its text, parts joined in order; with
+     * {@code keepImages} (a vision-capable LLM server answers) each image also stays with its turn.
+     * Fails with an {@link ApiException}.
+     */
+    CompletionStage<List<ChatMessage>> messages(List<GeminiRequests.Turn> turns, boolean keepImages) {
         CompletionStage<List<ChatMessage>> done = CompletableFuture.completedFuture(new ArrayList<>());
         for (GeminiRequests.Turn turn : turns) {
             CompletionStage<StringBuilder> text = CompletableFuture.completedFuture(new StringBuilder());
+            List<ChatMessage.Image> images = new ArrayList<>();
             for (GeminiRequests.Part part : turn.parts()) {
+                if (keepImages && part instanceof GeminiRequests.Part.Media m && m.kind() == GeminiRequests.Part.Kind.IMAGE) {
+                    images.add(new ChatMessage.Image(m.mimeType().equals("image/jpg") ? "image/jpeg" : m.mimeType(), m.data()));
+                }
                 text = text.thenCompose(b -> asText(part).thenApply(t -> b.append(b.isEmpty() || t.isEmpty() ? "" : "\n").append(t)));
             }
             CompletionStage<StringBuilder> whole = text;
             done = done.thenCompose(list -> whole.thenApply(b -> {
-                list.add(new ChatMessage(turn.role(), b.toString()));
+                list.add(new ChatMessage(turn.role(), b.toString(), images));
                 return list;
             }));
         }

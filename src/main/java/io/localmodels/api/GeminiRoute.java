@@ -168,7 +168,7 @@ public class GeminiRoute {
         }
         GeminiRequests.GeminiCall call = chatServer.configured() ? GeminiRequests.read(body, llm.defaultMaxTokens(), Integer.MAX_VALUE)
                 : GeminiRequests.read(body, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
-        return new Prepared(call, media.messages(call.turns()));
+        return new Prepared(call, media.messages(call.turns(), chatServer.takesImages()));
     }
 
     private void countTokens(RoutingContext rc, Prepared prepared, Context context) {

@@ -29,6 +29,7 @@ public class OpenAiAnalysisEngineTest {
         @Override public Engine engine() { return Engine.OPENAI; }
         @Override public Optional<String> baseUrl() { return Optional.of(url); }
         @Override public String model() { return "qwen2.5:7b-instruct"; }
+        @Override public boolean vision() { return false; }
         @Override public Optional<String> apiKey() { return Optional.of("sk-analysis-test"); }
         @Override public Duration retryBackoff() { return Duration.ofMillis(10); }
         @Override public int maxAnswerTokens() { return 256; }
