@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The SIGTERM drill (the event Quarkus fires first on SIGTERM, so the real observer runs): sessions open, drain → readiness
- * DOWN, clients told to reconnect with their session_id (close 1012), new sessions refused busy,
- * and the store holds every segment they were sent.
+ * DOWN, clients told to reconnect with their session_id (close 1012; a Gemini Live client gets goAway), new
+ * sessions refused busy, and the store holds every segment they were sent.
  */
 @QuarkusTest
 @TestProfile(ShutdownDrillTest.Drill.class)
@@ -49,6 +49,9 @@ class ShutdownDrillTest {
             Map<String, String> m = new HashMap<>(super.getConfigOverrides());
             m.put("lma.session.data-dir", DATA_DIR);
             m.put("lma.session.drain-timeout", "15s");
+            // an LLM, so that a Gemini Live session can be set up beside the /ws/audio ones
+            java.nio.file.Path gguf = io.localmodels.testing.LlamaFixtures.modelOrNull();
+            m.put("lma.llm.model", gguf == null ? "target/no-gguf-fixture.gguf" : gguf.toString());
             return m;
         }
     }
@@ -70,7 +73,17 @@ class ShutdownDrillTest {
         byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
-        try (WsClient a = WsClient.connect(vertx, base); WsClient b = WsClient.connect(vertx, base)) {
+        io.localmodels.testing.LlamaFixtures.model();
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'llm' }.data.state", equalTo("ready")));
+        try (WsClient a = WsClient.connect(vertx, base); WsClient b = WsClient.connect(vertx, base);
+             WsClient live = WsClient.connect(base, "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
+                     new io.vertx.core.http.WebSocketConnectOptions())) {
+            live.text("{\"setup\":{\"model\":\"models/x\",\"generationConfig\":{\"maxOutputTokens\":2}}}");
+            live.await(m -> m.containsKey("setupComplete"), 10, "setupComplete");
+            byte[] head = java.util.Arrays.copyOf(pcm, CUT);
+            live.text("{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm;rate=16000\",\"data\":\""
+                    + java.util.Base64.getEncoder().encodeToString(head) + "\"}}}");
             a.json(new JsonObject().put("type", "config").put("session_id", ("drill-1" + RUN)).put("sample_rate", 16000).put("language", "es"));
             b.json(new JsonObject().put("type", "config").put("session_id", ("drill-2" + RUN)).put("sample_rate", 16000).put("language", "es"));
             a.await("config_ack", 10);
@@ -81,6 +94,9 @@ class ShutdownDrillTest {
 
             shutdownStarted.fire(new ShutdownDelayInitiatedEvent());
 
+            // the Live session hears goAway, then its socket closes like the others
+            live.await(m -> m.containsKey("goAway"), 20, "goAway");
+            assertEquals(1012, live.awaitClose(10));
             for (WsClient c : List.of(a, b)) {
                 JsonObject reconnect = c.await("reconnect", 20);
                 assertTrue(reconnect.getString("session_id").startsWith("drill-"), reconnect.toString());
