@@ -16,6 +16,7 @@ import io.localmodels.vad.VadParameters;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -197,6 +198,27 @@ public class GeminiLiveSocket {
     @OnBinaryMessage
     void binary(Buffer data, WebSocketConnection connection) {
         text(data.toString(StandardCharsets.UTF_8), connection);
+    }
+
+    /** Transport failures: a message over the WebSocket layer's limit closes 1009; a lost connection is routine. */
+    @OnError
+    void failure(Throwable failure, WebSocketConnection connection) {
+        Peer peer = peers.get(connection.id());
+        String text = String.valueOf(failure.getMessage());
+        if (failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException
+                || text.contains("max message size") || text.contains("Max frame length")) {
+            if (peer != null) {
+                peer.close(1009, "INVALID_ARGUMENT: a message over quarkus.websockets-next.server.max-message-size");
+            }
+        } else if (failure instanceof java.io.IOException || failure instanceof io.netty.channel.ChannelException
+                || failure instanceof io.vertx.core.VertxException && text.contains("closed")) {
+            LOG.debugf("gemini live %s: connection lost: %s", connection.id(), text);
+        } else {
+            LOG.errorf(failure, "gemini live %s: unexpected failure", connection.id());
+            if (peer != null) {
+                peer.close(1011, "INTERNAL: a server fault; the log has the details");
+            }
+        }
     }
 
     @OnClose

@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,7 +43,11 @@ public class GeminiRoute {
     private final GeminiMedia media;
     private final GeminiChatServer chatServer;
 
-    public GeminiRoute(LlmService llm, GeminiMedia media, GeminiChatServer chatServer) {
+    private final List<String> listed;
+
+    public GeminiRoute(LlmService llm, GeminiMedia media, GeminiChatServer chatServer, GeminiConfig config) {
+        this.listed = config.models().orElse(List.of()).stream().map(n -> n.startsWith("models/") ? n.substring(7) : n)
+                .filter(n -> !n.isBlank()).toList();
         this.llm = llm;
         this.media = media;
         this.chatServer = chatServer;
@@ -77,6 +82,7 @@ public class GeminiRoute {
         var list = body.putArray("models");
         if (answering() != null) {
             list.add(describe(answering()));
+            listed.forEach(name -> list.add(describe(name)));
         }
         rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toString());
     }

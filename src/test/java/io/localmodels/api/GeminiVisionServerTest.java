@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A vision-capable LLM server (lma.analysis.vision=true, a loopback one here) gets Gemini's image
  * parts and Live's camera frames as the images themselves, OpenAI's way, beside the detector's text;
- * and a Live turn is answered by that server.
+ * a Live turn is answered by that server; lma.gemini.models names are listed.
  */
 @QuarkusTest
 @TestProfile(GeminiVisionServerTest.VisionProfile.class)
@@ -40,6 +40,7 @@ class GeminiVisionServerTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> m = new HashMap<>(super.getConfigOverrides());
             m.put("lma.analysis.vision", "true");
+            m.put("lma.gemini.models", "gemini-2.5-flash,models/gemini-2.0-flash");
             return m;
         }
     }
@@ -81,6 +82,13 @@ class GeminiVisionServerTest {
                 .post("/v1beta/models/x:generateContent").then().statusCode(200);
         asked = FakeChatResource.server.requests().get(FakeChatResource.server.requests().size() - 1);
         assertEquals("hola", asked.path("messages").path(0).path("content").asText());
+    }
+
+    @Test
+    void theModelListShowsTheConfiguredNamesBesideTheLocalModel() {
+        given().get("/v1beta/models").then().statusCode(200)
+                .body("models.name", equalTo(java.util.List.of("models/fake-llm", "models/gemini-2.5-flash", "models/gemini-2.0-flash")))
+                .body("models[1].version", equalTo("fake-llm"));
     }
 
     @Test
