@@ -30,7 +30,6 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.Uni;
 
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -82,20 +81,15 @@ public class AudioSocket {
         /** A config is being handled (it may read the store): the config deadline does not cut it off. */
         volatile boolean configuring;
         volatile boolean closing;
-        /** Outbound operations run one after another, so a close never overtakes the message before it. */
-        private CompletableFuture<Void> outbound = CompletableFuture.completedFuture(null);
+        final SocketPlumbing.Outbound outbound;
 
-        synchronized void then(Supplier<Uni<Void>> operation) {
-            outbound = outbound.handle((ok, failure) -> null)
-                    .thenCompose(ignored -> operation.get().subscribeAsCompletionStage())
-                    .exceptionally(failure -> {
-                        LOG.debugf("websocket %s: %s", connection.id(), failure.getMessage());
-                        return null;
-                    });
+        void then(Supplier<Uni<Void>> operation) {
+            outbound.then(operation);
         }
 
         Peer(WebSocketConnection connection) {
             this.connection = connection;
+            this.outbound = new SocketPlumbing.Outbound(connection.id());
         }
 
         @Override
@@ -269,9 +263,7 @@ public class AudioSocket {
     void failure(Throwable failure, WebSocketConnection connection) {
         Peer peer = peers.get(connection.id());
         String text = String.valueOf(failure.getMessage());
-        boolean tooLarge = failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException
-                || text.contains("max message size") || text.contains("Max frame length");
-        if (tooLarge) {
+        if (SocketPlumbing.tooLarge(failure)) {
             LOG.debugf("websocket %s: %s", connection.id(), text);
             if (peer != null && !peer.closing) {
                 sendError(peer, "message_too_large", "a message over the WebSocket layer's "
@@ -279,8 +271,7 @@ public class AudioSocket {
             }
             return;
         }
-        if (failure instanceof java.io.IOException || failure instanceof io.netty.channel.ChannelException
-                || failure instanceof io.vertx.core.VertxException && text.contains("closed")) {
+        if (SocketPlumbing.lost(failure)) {
             LOG.debugf("websocket %s: connection lost: %s", connection.id(), text);
             return;
         }
@@ -292,15 +283,7 @@ public class AudioSocket {
 
     /** The {@code token} query parameter (browsers cannot set headers on a WebSocket). */
     static String queryToken(String query) {
-        if (query == null) {
-            return null;
-        }
-        for (String part : query.split("&")) {
-            if (part.startsWith("token=")) {
-                return java.net.URLDecoder.decode(part.substring(6), java.nio.charset.StandardCharsets.UTF_8);
-            }
-        }
-        return null;
+        return SocketPlumbing.queryParam(query, "token");
     }
 
     private void configure(Peer peer, AudioProtocol.ClientMessage.Config c) {

@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -95,19 +94,15 @@ public class GeminiLiveSocket {
         volatile String keyName;
         volatile GeminiLiveConversation conversation;
         volatile boolean closing;
-        private CompletableFuture<Void> outbound = CompletableFuture.completedFuture(null);
+        private final SocketPlumbing.Outbound outbound;
 
         Peer(WebSocketConnection connection) {
             this.connection = connection;
+            this.outbound = new SocketPlumbing.Outbound(connection.id());
         }
 
-        synchronized void then(Supplier<Uni<Void>> operation) {
-            outbound = outbound.handle((ok, failure) -> null)
-                    .thenCompose(ignored -> operation.get().subscribeAsCompletionStage())
-                    .exceptionally(failure -> {
-                        LOG.debugf("gemini live %s: %s", connection.id(), failure.getMessage());
-                        return null;
-                    });
+        void then(Supplier<Uni<Void>> operation) {
+            outbound.then(operation);
         }
 
         @Override
@@ -155,8 +150,8 @@ public class GeminiLiveSocket {
             var request = connection.handshakeRequest();
             String presented = ApiKeys.bearer(request.header("Authorization"));
             presented = presented != null ? presented : request.header("x-goog-api-key");
-            presented = presented != null ? presented : queryParam(request.query(), "key");
-            presented = presented != null ? presented : queryParam(request.query(), "access_token");
+            presented = presented != null ? presented : SocketPlumbing.queryParam(request.query(), "key");
+            presented = presented != null ? presented : SocketPlumbing.queryParam(request.query(), "access_token");
             var who = keys.identify(presented);
             if (who.isEmpty()) {
                 peer.close(1008, presented == null ? "UNAUTHENTICATED: an API key is required (?key=, x-goog-api-key or Authorization)"
@@ -204,15 +199,12 @@ public class GeminiLiveSocket {
     @OnError
     void failure(Throwable failure, WebSocketConnection connection) {
         Peer peer = peers.get(connection.id());
-        String text = String.valueOf(failure.getMessage());
-        if (failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException
-                || text.contains("max message size") || text.contains("Max frame length")) {
+        if (SocketPlumbing.tooLarge(failure)) {
             if (peer != null) {
                 peer.close(1009, "INVALID_ARGUMENT: a message over quarkus.websockets-next.server.max-message-size");
             }
-        } else if (failure instanceof java.io.IOException || failure instanceof io.netty.channel.ChannelException
-                || failure instanceof io.vertx.core.VertxException && text.contains("closed")) {
-            LOG.debugf("gemini live %s: connection lost: %s", connection.id(), text);
+        } else if (SocketPlumbing.lost(failure)) {
+            LOG.debugf("gemini live %s: connection lost: %s", connection.id(), failure.getMessage());
         } else {
             LOG.errorf(failure, "gemini live %s: unexpected failure", connection.id());
             if (peer != null) {
@@ -351,17 +343,5 @@ public class GeminiLiveSocket {
         if (!typed.isBlank()) {
             c.userTurn(typed);
         }
-    }
-
-    private static String queryParam(String query, String name) {
-        if (query == null) {
-            return null;
-        }
-        for (String part : query.split("&")) {
-            if (part.startsWith(name + "=")) {
-                return java.net.URLDecoder.decode(part.substring(name.length() + 1), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
     }
 }

@@ -90,7 +90,7 @@ class GeminiLiveTest {
         assertTrue(out.path("unknownHandle").path("message").asText().contains("handle not known"), out.path("unknownHandle").toString());
         assertTrue(out.path("tools").path("message").asText().contains("setup.tools is not supported"), out.path("tools").toString());
         assertEquals(1007, out.path("badPart").path("code").asInt(), out.path("badPart").toString());
-        assertTrue(out.path("badPart").path("reason").asText().startsWith("INVALID_ARGUMENT: realtimeInput: audio/ogg"),
+        assertTrue(out.path("badPart").path("reason").asText().startsWith("INVALID_ARGUMENT: realtimeInput audio must be audio/pcm;rate="),
                 out.path("badPart").toString());
     }
 }
