@@ -162,6 +162,13 @@ final class GeminiLiveConversation implements SessionListener {
             closeLink(1013, "RESOURCE_EXHAUSTED: more than " + MAX_WAITING_TURNS + " turns wait for an answer");
             return;
         }
+        // the turn stops waiting once its answer starts, or when it fails before that
+        AtomicBoolean waits = new AtomicBoolean(complete);
+        Runnable stopWaiting = () -> {
+            if (waits.compareAndSet(true, false)) {
+                waiting.decrementAndGet();
+            }
+        };
         synchronized (state) {
             turns = turns.thenCompose(v -> media.messages(given, chatServer.takesImages())).thenCompose(messages -> {
                 synchronized (state) {
@@ -170,9 +177,10 @@ final class GeminiLiveConversation implements SessionListener {
                 if (!complete) {
                     return CompletableFuture.completedFuture((Void) null);
                 }
-                waiting.decrementAndGet();
+                stopWaiting.run();
                 return answer();
             }).exceptionally(failure -> {
+                stopWaiting.run();
                 failed(Failures.cause(failure));
                 return null;
             });
@@ -305,25 +313,12 @@ final class GeminiLiveConversation implements SessionListener {
 
     /** A turn that cannot be answered: the connection closes with Google's status in the reason (a resume may retry). */
     void failed(Throwable cause) {
-        int code;
-        String status;
-        if (cause instanceof LlmException e) {
-            code = e.kind() == LlmException.Kind.FAILED ? 1011 : e.kind() == LlmException.Kind.CONTEXT_EXCEEDED ? 1007 : 1013;
-            status = switch (e.kind()) {
-                case BUSY -> "RESOURCE_EXHAUSTED";
-                case UNAVAILABLE -> "UNAVAILABLE";
-                case CONTEXT_EXCEEDED -> "INVALID_ARGUMENT";
-                case FAILED -> "INTERNAL";
-            };
-        } else if (cause instanceof ApiException e) {
-            code = e.status() == 400 ? 1007 : e.status() == 429 || e.status() == 503 ? 1013 : 1011;
-            status = e.code();
-        } else {
+        GeminiLiveMessages.Close close = GeminiLiveMessages.refusal(cause);
+        if (close == null) {
             LOG.errorf(cause, "gemini live %s: a turn failed", handle);
-            code = 1011;
-            status = "INTERNAL";
+            close = new GeminiLiveMessages.Close(1011, "INTERNAL: " + cause.getMessage());
         }
-        closeLink(code, status + ": " + cause.getMessage());
+        closeLink(close.code(), close.reason());
     }
 
     /** The audio session's events: speech start may interrupt, a transcript is a turn, a drain becomes goAway. */

@@ -28,8 +28,6 @@ import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -49,9 +47,6 @@ public class GeminiLiveSocket {
     private static final Logger LOG = Logger.getLogger(GeminiLiveSocket.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> VERSIONS = Set.of("v1", "v1beta", "v1alpha");
-    private static final Set<String> MESSAGES = Set.of("setup", "realtimeInput", "clientContent", "toolResponse");
-    private static final Set<String> REALTIME = Set.of("audio", "mediaChunks", "video", "text", "audioStreamEnd", "activityStart",
-            "activityEnd");
     /** Messages kept in a conversation's history (user and model turns); older ones leave the prompt first. */
     private static final int MAX_HISTORY = 64;
 
@@ -180,9 +175,10 @@ public class GeminiLiveSocket {
             return;
         }
         try {
-            handle(peer, message);
+            handle(peer, GeminiLiveMessages.parse(message));
         } catch (ApiException e) {
-            peer.close(e.status() == 400 ? 1007 : e.status() == 429 || e.status() == 503 ? 1013 : 1011, e.code() + ": " + e.getMessage());
+            GeminiLiveMessages.Close close = GeminiLiveMessages.refusal(e);
+            peer.close(close.code(), close.reason());
         } catch (RuntimeException e) {
             LOG.errorf(e, "gemini live %s: a message failed", connection.id());
             peer.close(1011, "INTERNAL: a server fault; the log has the details");
@@ -228,50 +224,23 @@ public class GeminiLiveSocket {
         }
     }
 
-    private void handle(Peer peer, String text) {
-        JsonNode message;
-        try {
-            message = JSON.readTree(text);
-        } catch (Exception e) {
-            throw GeminiRequests.invalid("Invalid JSON payload received. " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (message == null || !message.isObject() || message.size() != 1) {
-            throw GeminiRequests.invalid("a client message is an object with one of setup, realtimeInput, clientContent, toolResponse");
-        }
-        GeminiRequests.known(message, MESSAGES, "");
+    private void handle(Peer peer, GeminiLiveMessages.ClientMessage message) {
         GeminiLiveConversation c = peer.conversation;
         if (c == null) {
-            setup(peer, message);
-            return;
-        }
-        if (!GeminiRequests.field(message, "setup").isMissingNode()) {
-            throw GeminiRequests.invalid("setup was already received; it comes once, first");
-        }
-        if (!GeminiRequests.field(message, "toolResponse").isMissingNode()) {
-            throw GeminiRequests.invalid("toolResponse: this server has no function calling");
-        }
-        JsonNode content = GeminiRequests.field(message, "clientContent");
-        if (!content.isMissingNode()) {
-            List<GeminiRequests.Turn> turns = new ArrayList<>();
-            JsonNode given = GeminiRequests.field(content, "turns");
-            for (int i = 0; i < given.size(); i++) {
-                String role = given.get(i).path("role").asText("user");
-                if (!role.equals("user") && !role.equals("model")) {
-                    throw GeminiRequests.invalid("clientContent.turns[" + i + "].role must be 'user' or 'model'");
-                }
-                turns.add(new GeminiRequests.Turn(role.equals("model") ? "assistant" : "user",
-                        GeminiRequests.parts(given.get(i), "clientContent.turns[" + i + "]")));
+            if (!(message instanceof GeminiLiveMessages.ClientMessage.Setup setup)) {
+                throw GeminiRequests.invalid("the first message must be setup");
             }
-            c.queue(turns, GeminiRequests.field(content, "turnComplete").asBoolean(false));
-            return;
+            setup(peer, setup.message());
+        } else if (message instanceof GeminiLiveMessages.ClientMessage.Setup) {
+            throw GeminiRequests.invalid("setup was already received; it comes once, first");
+        } else if (message instanceof GeminiLiveMessages.ClientMessage.Content content) {
+            c.queue(content.turns(), content.complete());
+        } else if (message instanceof GeminiLiveMessages.ClientMessage.Realtime input) {
+            realtime(c, input);
         }
-        realtime(c, GeminiRequests.field(message, "realtimeInput"));
     }
 
     private void setup(Peer peer, JsonNode message) {
-        if (GeminiRequests.field(message, "setup").isMissingNode()) {
-            throw GeminiRequests.invalid("the first message must be setup");
-        }
         boolean server = chatServer.configured();
         if (!server && llm.state() != LlmService.State.READY) {
             throw new ApiException(503, "UNAVAILABLE", "no LLM is loaded (" + llm.state().name().toLowerCase(java.util.Locale.ROOT)
@@ -310,38 +279,26 @@ public class GeminiLiveSocket {
                 + " connection holds it, or it was given by another replica");
     }
 
-    private void realtime(GeminiLiveConversation c, JsonNode input) {
-        GeminiRequests.known(input, REALTIME, "realtimeInput.");
-        List<JsonNode> blobs = new ArrayList<>();
-        GeminiRequests.field(input, "mediaChunks").forEach(blobs::add);
-        for (String one : new String[] {"audio", "video"}) {
-            if (GeminiRequests.field(input, one).isObject()) {
-                blobs.add(GeminiRequests.field(input, one));
-            }
-        }
-        if (!GeminiRequests.field(input, "activityStart").isMissingNode()) {
+    private static void realtime(GeminiLiveConversation c, GeminiLiveMessages.ClientMessage.Realtime input) {
+        if (input.activityStart()) {
             c.audio.activityStart();
         }
-        for (JsonNode blob : blobs) {
-            GeminiRequests.Part.Media m = GeminiRequests.media(blob, "realtimeInput");
+        for (GeminiRequests.Part.Media m : input.media()) {
             if (m.kind() == GeminiRequests.Part.Kind.IMAGE) {
                 c.frame(m);
-            } else if (m.pcmRate() > 0) {
+            } else {
                 c.audio.activityRate(m.pcmRate());
                 c.audio.audio(m.data(), m.pcmRate());
-            } else {
-                throw GeminiRequests.invalid("realtimeInput audio must be audio/pcm;rate=… (16-bit little-endian mono); got " + m.mimeType());
             }
         }
-        if (!GeminiRequests.field(input, "activityEnd").isMissingNode()) {
+        if (input.activityEnd()) {
             c.audio.activityEnd();
         }
-        if (GeminiRequests.field(input, "audioStreamEnd").asBoolean(false)) {
+        if (input.audioStreamEnd()) {
             c.audio.streamEnd();
         }
-        String typed = GeminiRequests.field(input, "text").asText("");
-        if (!typed.isBlank()) {
-            c.userTurn(typed);
+        if (input.text() != null) {
+            c.userTurn(input.text());
         }
     }
 }
