@@ -26,7 +26,7 @@ final class AudioProtocol {
             .build();
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Set<String> CONFIG_FIELDS = Set.of("type", "session_id", "sample_rate", "encoding", "language",
-            "channels", "vad");
+            "channels", "vad", "interim");
     private static final Set<String> VAD_FIELDS = Set.of("threshold", "min_silence_ms", "speech_pad_ms", "min_speech_ms",
             "max_speech_s");
 
@@ -160,7 +160,11 @@ final class AudioProtocol {
                 throw new ProtocolError("invalid_config", e.getMessage());
             }
         }
-        return new StreamSettings(sessionId, format, language, vad);
+        JsonNode interim = present(body, "interim");
+        if (interim != null && !interim.isBoolean()) {
+            throw new ProtocolError("invalid_config", "interim must be true or false");
+        }
+        return new StreamSettings(sessionId, format, language, vad, interim == null || interim.asBoolean());
     }
 
     /** The field, or null when absent; an explicit null is refused (leave the field out for its default). */
@@ -248,6 +252,9 @@ final class AudioProtocol {
                     .put("retry_after_ms", r.retryAfterMillis());
         } else if (event instanceof SessionEvent.Notice n) {
             o.put("type", "notice").put("session_id", n.sessionId()).put("code", n.code()).put("message", n.message());
+        } else if (event instanceof SessionEvent.Interim i) {
+            o.put("type", "interim_result").put("session_id", i.sessionId()).put("segment_id", i.segmentId()).put("start", i.start())
+                    .put("text", i.text()).put("stable", i.stable()).put("unstable", i.unstable());
         } else if (event instanceof SessionEvent.PartialResult p) {
             Recognition r = p.recognition();
             o.put("type", "partial_result").put("session_id", p.sessionId()).put("segment_id", r.segmentId())

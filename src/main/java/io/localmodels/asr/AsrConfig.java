@@ -68,6 +68,13 @@ public interface AsrConfig {
     /** Temperatures tried, in order, when a window fails the checks (e.g. 0.2,0.4,0.6,0.8,1.0); empty = off. */
     Optional<List<Double>> temperatureFallback();
 
+    /**
+     * While speech is open, the utterance so far is decoded again after each this much new speech and
+     * the session gets an interim_result (0 turns interim results off for every session).
+     */
+    @WithDefault("1s")
+    Duration interimInterval();
+
     /** Longest audio POST /v1/audio/transcriptions accepts. */
     @WithDefault("10m")
     Duration maxFileDuration();

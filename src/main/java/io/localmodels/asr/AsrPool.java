@@ -30,6 +30,8 @@ public final class AsrPool implements AutoCloseable {
     }
 
     private final BlockingQueue<Job> queue;
+    /** Interim decodes: taken only when no other request waits, and refused (not queued) when full. */
+    private final BlockingQueue<Job> interim;
     private final BatchRunner runner;
     private final long windowNanos;
     private final int maxBatch;
@@ -42,6 +44,7 @@ public final class AsrPool implements AutoCloseable {
             throw new IllegalArgumentException("workers, queue capacity and batch size must be at least 1");
         }
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.interim = new ArrayBlockingQueue<>(Math.max(2, workers * maxBatch));
         this.runner = runner;
         this.windowNanos = batchWindow.toNanos();
         this.maxBatch = maxBatch;
@@ -65,6 +68,21 @@ public final class AsrPool implements AutoCloseable {
         return f;
     }
 
+    /**
+     * A low-priority request (an interim decode of speech still going on): it runs only when no
+     * regular request waits; throws {@link AsrBusyException} when the few it may hold are taken.
+     */
+    public CompletableFuture<Transcription> submitInterim(AsrRequest request) {
+        if (closed) {
+            throw new AsrUnavailableException("speech recognition is shutting down");
+        }
+        CompletableFuture<Transcription> f = new CompletableFuture<>();
+        if (!interim.offer(new Job(request, f, System.nanoTime()))) {
+            throw new AsrBusyException("interim decodes are all taken");
+        }
+        return f;
+    }
+
     public int queued() {
         return queue.size();
     }
@@ -73,7 +91,14 @@ public final class AsrPool implements AutoCloseable {
         List<Job> batch = new ArrayList<>(maxBatch);
         while (!closed) {
             try {
-                Job first = queue.poll(200, TimeUnit.MILLISECONDS);
+                // regular requests first; an interim one only when none waits
+                Job first = queue.poll();
+                if (first == null) {
+                    first = interim.poll();
+                }
+                if (first == null) {
+                    first = queue.poll(20, TimeUnit.MILLISECONDS);
+                }
                 if (first == null) {
                     continue;
                 }
@@ -86,6 +111,11 @@ public final class AsrPool implements AutoCloseable {
                         break;
                     }
                     batch.add(next);
+                }
+                // room left in the batch: interim requests ride along at no extra wait
+                Job extra;
+                while (batch.size() < maxBatch && (extra = interim.poll()) != null) {
+                    batch.add(extra);
                 }
                 run(batch);
             } catch (InterruptedException e) {
@@ -129,7 +159,7 @@ public final class AsrPool implements AutoCloseable {
             }
         }
         Job j;
-        while ((j = queue.poll()) != null) {
+        while ((j = queue.poll()) != null || (j = interim.poll()) != null) {
             j.result().completeExceptionally(new AsrUnavailableException("speech recognition is shutting down"));
         }
     }

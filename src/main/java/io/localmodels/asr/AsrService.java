@@ -240,6 +240,23 @@ public class AsrService {
         }
     }
 
+    /**
+     * An interim decode (speech still going on): low priority in the pool, and dropped, not queued,
+     * when the pool cannot take it (counted in lma_asr_interim_dropped_total); empty then.
+     */
+    public java.util.Optional<CompletableFuture<Transcription>> submitInterim(AsrRequest request) {
+        AsrPool p = pool;
+        if (state != State.READY || p == null || !knowsLanguage(request.language())) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(p.submitInterim(request));
+        } catch (AsrBusyException | AsrUnavailableException e) {
+            meters.counter("lma_asr_interim_dropped_total").increment();
+            return java.util.Optional.empty();
+        }
+    }
+
     private void count(String outcome) {
         Counter.builder("lma_asr_requests_total").tag("outcome", outcome).register(meters).increment();
     }

@@ -49,6 +49,21 @@ public class SessionRecognizer implements UtteranceSink {
         }
     }
 
+    @Override
+    public java.util.Optional<CompletionStage<String>> interim(String language, float[] audio16k, double startSeconds, String prompt) {
+        if (audio16k.length > LogMelSpectrogram.CHUNK_SAMPLES) {
+            return java.util.Optional.empty();
+        }
+        try {
+            asr.refuseUnsupported(language, AsrRequest.Task.TRANSCRIBE);
+        } catch (LanguageUnsupportedException e) {
+            return java.util.Optional.empty();
+        }
+        String lang = asr.knowsLanguage(language) ? language : null;
+        return asr.submitInterim(new AsrRequest(audio16k, lang, AsrRequest.Task.TRANSCRIBE, false, prompt, startSeconds))
+                .map(f -> f.thenApply(t -> t.text().strip()));
+    }
+
     private static Recognition toRecognition(Utterance u, Transcription t) {
         List<Recognition.Piece> pieces = t.segments().stream()
                 .map(s -> new Recognition.Piece(round(s.start()), round(s.end()), s.text().strip())).toList();

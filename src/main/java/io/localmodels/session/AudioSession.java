@@ -91,10 +91,12 @@ public final class AudioSession {
     private long lastCheckpointSamples;
     private int segments;
     private final RefusalNotices refusals = new RefusalNotices();
+    /** Null when the session asked for no interim results. */
+    private final InterimCaptions interim;
 
     AudioSession(String id, StreamSettings settings, SileroVad silero, WindowScorer scorer, UtteranceSink sink, SessionArchive archive,
                  Host host, Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered,
-                 Duration checkpointEvery, Start start) {
+                 Duration checkpointEvery, Start start, long interimIntervalSamples) {
         this.id = id;
         this.settings = settings;
         StreamFormat f = settings.format();
@@ -116,6 +118,8 @@ public final class AudioSession {
         this.lastCheckpointSamples = fingerprint.samples();
         this.offset16k = Math.round(fingerprint.samples() * (double) SileroVad.SAMPLE_RATE / f.sampleRate());
         this.recognitions = new InOrderRecognitions(new Release());
+        this.interim = settings.interim() ? new InterimCaptions(id, settings.language(), sink, interimIntervalSamples,
+                offset16k / (double) SileroVad.SAMPLE_RATE, this::deliver) : null;
         archive.started(id, settings.language());
         if (from == null) {
             archive.checkpoint(id, checkpointNow());
@@ -347,7 +351,11 @@ public final class AudioSession {
         Uni<List<VadEvent>> events = f.isDone() && !f.isCompletedExceptionally()
                 ? Uni.createFrom().item(f.join())
                 : Uni.createFrom().completionStage(stage).emitOn(executor);
-        return events.onItem().invoke(this::handle).replaceWithVoid();
+        return events.onItem().invoke(this::handle).invoke(() -> {
+            if (interim != null) {
+                interim.heard(vad);
+            }
+        }).replaceWithVoid();
     }
 
     private Uni<Void> failed(Throwable e) {
@@ -406,6 +414,9 @@ public final class AudioSession {
                 Utterance v = s.utterance();
                 Utterance u = offset16k == 0 ? v
                         : new Utterance(v.segmentId(), v.startSample() + offset16k, v.endSample() + offset16k, v.samples());
+                if (interim != null) {
+                    interim.closed(u.segmentId());
+                }
                 deliver(new SessionEvent.SpeechStopped(id, u.segmentId(), round(u.startSeconds()), round(u.endSeconds())));
                 recognise(u);
             }

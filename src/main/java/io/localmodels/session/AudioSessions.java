@@ -55,8 +55,12 @@ public class AudioSessions implements AudioSession.Host {
     private final AtomicInteger sockets = new AtomicInteger();
     private volatile boolean draining;
 
+    private final long interimIntervalSamples;
+
     public AudioSessions(SileroVad silero, VadBatcher scorer, ModelRegistry models, AudioConfig audio, SessionConfig config,
-                         Instance<UtteranceSink> sinks, SessionArchive archive, MeterRegistry meters) {
+                         Instance<UtteranceSink> sinks, SessionArchive archive, MeterRegistry meters,
+                         io.localmodels.asr.AsrConfig asr) {
+        this.interimIntervalSamples = asr.interimInterval().toMillis() * SileroVad.SAMPLE_RATE / 1000;
         this.archive = archive;
         this.silero = silero;
         this.scorer = scorer;
@@ -191,9 +195,12 @@ public class AudioSessions implements AudioSession.Host {
     }
 
     private AudioSession newSession(String id, StreamSettings settings, AudioSession.Start start) {
+        // interim results: asked for by the client, and not turned off for the server (interval 0)
+        boolean interim = settings.interim() && interimIntervalSamples > 0;
         return new AudioSession(id, new StreamSettings(id, settings.format(), settings.language(),
-                settings.vad()), silero, scorer, sink, archive, this, executor, audio.maxBufferedBytes(),
-                audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents(), config.checkpointInterval(), start);
+                settings.vad(), interim), silero, scorer, sink, archive, this, executor, audio.maxBufferedBytes(),
+                audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents(), config.checkpointInterval(), start,
+                interimIntervalSamples);
     }
 
     /** Whether a session with this id is open (connected or resumable). */

@@ -14,6 +14,13 @@ public sealed interface SessionEvent {
     record SpeechStopped(String sessionId, int segmentId, double start, double end) implements SessionEvent {
     }
 
+    /**
+     * The open utterance's text so far: {@code stable} (only grows within the utterance) then
+     * {@code unstable}; {@code text} is both. The utterance's partial_result replaces it.
+     */
+    record Interim(String sessionId, int segmentId, double start, String text, String stable, String unstable) implements SessionEvent {
+    }
+
     /** One utterance's transcript, sent in segment order. */
     record PartialResult(String sessionId, Recognition recognition) implements SessionEvent {
     }

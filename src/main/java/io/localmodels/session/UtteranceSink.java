@@ -13,6 +13,15 @@ public interface UtteranceSink {
      */
     CompletionStage<Recognition> recognise(String sessionId, String language, Utterance utterance);
 
+    /**
+     * Decodes the speech of an utterance still open, at low priority: the text so far, or empty when
+     * the recogniser is busy or not there (an interim caption is skipped, never waited for).
+     * {@code prompt}: text already committed for this utterance, to keep the decode consistent.
+     */
+    default java.util.Optional<CompletionStage<String>> interim(String language, float[] audio16k, double startSeconds, String prompt) {
+        return java.util.Optional.empty();
+    }
+
     /** Used while no recogniser is deployed at all. */
     UtteranceSink NONE = (sessionId, language, utterance) -> {
         throw new RecognitionRefused("asr_unavailable", "no speech recogniser is deployed");

@@ -51,6 +51,11 @@ public final class SpeechSegmenter {
         return !triggered && pendingStart < 0;
     }
 
+    /** Where the utterance now open starts (padded), once its start has been announced; -1 when none is. */
+    public long openStart() {
+        return triggered && startedSent ? paddedStart() : -1;
+    }
+
     /** The earliest stream sample an event not yet emitted can start at (its audio must be kept). */
     public long earliestNeededSample() {
         long earliest = Math.max(0, index * window - pad - window);

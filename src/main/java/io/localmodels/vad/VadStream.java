@@ -54,6 +54,30 @@ public final class VadStream {
         return scorer.score(state, windows, complete).thenApply(probs -> segment(probs, false));
     }
 
+    /** The utterance being spoken: the id it will get, where it starts (16 kHz samples) and its audio so far. */
+    public record OpenSpeech(int segmentId, long startSample, float[] audio) {
+    }
+
+    /** Samples the open utterance has so far (cheap; no copy); -1 when no speech is open. */
+    public long openSpeechSamples() {
+        long start = segmenter.openStart();
+        return start < 0 ? -1 : historyStart + historyLen - start;
+    }
+
+    /** The id the open utterance will get. */
+    public int openSegmentId() {
+        return nextSegmentId;
+    }
+
+    /** The utterance open now, its audio up to the last sample taken (a copy); null when no speech is open. */
+    public OpenSpeech openSpeech() {
+        long start = segmenter.openStart();
+        if (start < 0) {
+            return null;
+        }
+        return new OpenSpeech(nextSegmentId, start, slice(start, historyStart + historyLen));
+    }
+
     /** No speech is open: everything said so far has produced its events. */
     public boolean idle() {
         return segmenter.idle();

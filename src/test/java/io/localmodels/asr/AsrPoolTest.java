@@ -47,6 +47,34 @@ class AsrPoolTest {
         }
     }
 
+    /** An interim decode waits behind every regular request, and is refused (not queued) beyond its few places. */
+    @Test
+    void interimRequestsRunOnlyWhenNoRegularOneWaits() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch taken = new CountDownLatch(1);
+        List<Double> order = new CopyOnWriteArrayList<>();
+        AsrPool.BatchRunner runner = batch -> {
+            batch.forEach(r -> order.add(r.offsetSeconds()));
+            taken.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return batch.stream().map(r -> new Transcription("en", 1, new int[0], List.of(), 0, 0, 0, null)).toList();
+        };
+        // offsetSeconds tells the requests apart: 0 the blocker, 1 and 2 interim, 3 regular
+        java.util.function.DoubleFunction<AsrRequest> at = t -> new AsrRequest(new float[1600], "en", AsrRequest.Task.TRANSCRIBE, false, null, t);
+        try (AsrPool pool = new AsrPool(runner, 1, 4, Duration.ZERO, 1, s -> { })) {
+            CompletableFuture<Transcription> blocker = pool.submit(at.apply(0));
+            assertTrue(taken.await(10, TimeUnit.SECONDS));
+            CompletableFuture<Transcription> interim1 = pool.submitInterim(at.apply(1));
+            CompletableFuture<Transcription> interim2 = pool.submitInterim(at.apply(2));
+            // one worker, batch size 1: the interim queue holds max(2, 1 × 1) = 2
+            assertThrows(AsrBusyException.class, () -> pool.submitInterim(at.apply(9)));
+            CompletableFuture<Transcription> regular = pool.submit(at.apply(3));
+            release.countDown();
+            CompletableFuture.allOf(blocker, interim1, interim2, regular).get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(0.0, 3.0, 1.0, 2.0), order, "the regular request overtakes the interim ones queued before it");
+    }
+
     @Test
     void aFullQueueRefusesInsteadOfGrowing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
