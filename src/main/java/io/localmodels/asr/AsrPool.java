@@ -37,6 +37,8 @@ public final class AsrPool implements AutoCloseable {
     private final int maxBatch;
     private final Consumer<BatchStats> stats;
     private final List<Thread> workers = new ArrayList<>();
+    /** Workers running a batch now. */
+    private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     public AsrPool(BatchRunner runner, int workers, int queueCapacity, Duration batchWindow, int maxBatch, Consumer<BatchStats> stats) {
@@ -69,12 +71,17 @@ public final class AsrPool implements AutoCloseable {
     }
 
     /**
-     * A low-priority request (an interim decode of speech still going on): it runs only when no
-     * regular request waits; throws {@link AsrBusyException} when the few it may hold are taken.
+     * A low-priority request (an interim decode of speech still going on): it runs alone, only when no
+     * regular request waits. Throws {@link AsrBusyException} at once under load (a regular request
+     * waiting, every worker busy) or when the few places it may take are taken.
      */
     public CompletableFuture<Transcription> submitInterim(AsrRequest request) {
         if (closed) {
             throw new AsrUnavailableException("speech recognition is shutting down");
+        }
+        // under load it is dropped at once: a regular request waits, or every worker is busy
+        if (!queue.isEmpty() || busy.get() >= workers.size()) {
+            throw new AsrBusyException("speech recognition is busy; the interim decode is skipped");
         }
         CompletableFuture<Transcription> f = new CompletableFuture<>();
         if (!interim.offer(new Job(request, f, System.nanoTime()))) {
@@ -91,12 +98,16 @@ public final class AsrPool implements AutoCloseable {
         List<Job> batch = new ArrayList<>(maxBatch);
         while (!closed) {
             try {
-                // regular requests first; an interim one only when none waits
+                // regular requests first; an interim one only when none waits, and alone, so that a
+                // regular request arriving meanwhile waits for one short decode at most
                 Job first = queue.poll();
                 if (first == null) {
-                    first = interim.poll();
-                }
-                if (first == null) {
+                    Job alone = interim.poll();
+                    if (alone != null) {
+                        batch.add(alone);
+                        run(batch);
+                        continue;
+                    }
                     first = queue.poll(20, TimeUnit.MILLISECONDS);
                 }
                 if (first == null) {
@@ -112,11 +123,6 @@ public final class AsrPool implements AutoCloseable {
                     }
                     batch.add(next);
                 }
-                // room left in the batch: interim requests ride along at no extra wait
-                Job extra;
-                while (batch.size() < maxBatch && (extra = interim.poll()) != null) {
-                    batch.add(extra);
-                }
                 run(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -131,6 +137,15 @@ public final class AsrPool implements AutoCloseable {
     }
 
     private void run(List<Job> batch) {
+        busy.incrementAndGet();
+        try {
+            runBatch(batch);
+        } finally {
+            busy.decrementAndGet();
+        }
+    }
+
+    private void runBatch(List<Job> batch) {
         long start = System.nanoTime();
         try {
             List<Transcription> results = runner.run(batch.stream().map(Job::request).toList());

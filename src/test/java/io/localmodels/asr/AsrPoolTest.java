@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,9 +48,9 @@ class AsrPoolTest {
         }
     }
 
-    /** An interim decode waits behind every regular request, and is refused (not queued) beyond its few places. */
+    /** An interim decode runs only on an idle pool: with every worker busy, or a regular request waiting, it is refused at once. */
     @Test
-    void interimRequestsRunOnlyWhenNoRegularOneWaits() throws Exception {
+    void interimRequestsAreRefusedUnderLoadAndRunWhenIdle() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch taken = new CountDownLatch(1);
         List<Double> order = new CopyOnWriteArrayList<>();
@@ -59,20 +60,22 @@ class AsrPoolTest {
             release.await(30, TimeUnit.SECONDS);
             return batch.stream().map(r -> new Transcription("en", 1, new int[0], List.of(), 0, 0, 0, null)).toList();
         };
-        // offsetSeconds tells the requests apart: 0 the blocker, 1 and 2 interim, 3 regular
+        // offsetSeconds tells the requests apart: 0 the blocker, 1 regular, 2 interim
         java.util.function.DoubleFunction<AsrRequest> at = t -> new AsrRequest(new float[1600], "en", AsrRequest.Task.TRANSCRIBE, false, null, t);
-        try (AsrPool pool = new AsrPool(runner, 1, 4, Duration.ZERO, 1, s -> { })) {
+        try (AsrPool pool = new AsrPool(runner, 1, 4, Duration.ZERO, 4, s -> { })) {
             CompletableFuture<Transcription> blocker = pool.submit(at.apply(0));
             assertTrue(taken.await(10, TimeUnit.SECONDS));
-            CompletableFuture<Transcription> interim1 = pool.submitInterim(at.apply(1));
-            CompletableFuture<Transcription> interim2 = pool.submitInterim(at.apply(2));
-            // one worker, batch size 1: the interim queue holds max(2, 1 × 1) = 2
-            assertThrows(AsrBusyException.class, () -> pool.submitInterim(at.apply(9)));
-            CompletableFuture<Transcription> regular = pool.submit(at.apply(3));
+            assertThrows(AsrBusyException.class, () -> pool.submitInterim(at.apply(9)), "the only worker is busy");
+            CompletableFuture<Transcription> regular = pool.submit(at.apply(1));
+            assertThrows(AsrBusyException.class, () -> pool.submitInterim(at.apply(9)), "a regular request waits");
             release.countDown();
-            CompletableFuture.allOf(blocker, interim1, interim2, regular).get(30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(blocker, regular).get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.queued() == 0);
+            // idle again: taken, and run on its own
+            Thread.sleep(100);
+            pool.submitInterim(at.apply(2)).get(30, TimeUnit.SECONDS);
         }
-        assertEquals(List.of(0.0, 3.0, 1.0, 2.0), order, "the regular request overtakes the interim ones queued before it");
+        assertEquals(List.of(0.0, 1.0, 2.0), order);
     }
 
     @Test
