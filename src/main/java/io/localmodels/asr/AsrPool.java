@@ -37,6 +37,13 @@ public final class AsrPool implements AutoCloseable {
     private final int maxBatch;
     private final Consumer<BatchStats> stats;
     private final List<Thread> workers = new ArrayList<>();
+    /** Interim decodes stop above this share of the workers' time (the finals' load alone leaves too little room). */
+    static final double MAX_INTERIM_UTILISATION = 0.5;
+    /** The time constant of the busy-time average, in nanoseconds. */
+    private static final double LOAD_TAU_NANOS = 5e9;
+    /** Batch time, decayed by exp(-age / tau): divided by tau and the workers, the recent share of time spent running. */
+    private double decayedBusyNanos;
+    private long decayedAtNanos = System.nanoTime();
     /** Workers running a batch now. */
     private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
@@ -79,8 +86,9 @@ public final class AsrPool implements AutoCloseable {
         if (closed) {
             throw new AsrUnavailableException("speech recognition is shutting down");
         }
-        // under load it is dropped at once: a regular request waits, or every worker is busy
-        if (!queue.isEmpty() || busy.get() >= workers.size()) {
+        // under load it is dropped at once: a regular request waits, every worker is busy, or the
+        // workers were busy for more than half of the last few seconds
+        if (!queue.isEmpty() || busy.get() >= workers.size() || utilisation(System.nanoTime()) > MAX_INTERIM_UTILISATION) {
             throw new AsrBusyException("speech recognition is busy; the interim decode is skipped");
         }
         CompletableFuture<Transcription> f = new CompletableFuture<>();
@@ -138,11 +146,22 @@ public final class AsrPool implements AutoCloseable {
 
     private void run(List<Job> batch) {
         busy.incrementAndGet();
+        long start = System.nanoTime();
         try {
             runBatch(batch);
         } finally {
             busy.decrementAndGet();
+            long end = System.nanoTime();
+            synchronized (this) {
+                decayedBusyNanos = decayedBusyNanos * Math.exp(-(end - decayedAtNanos) / LOAD_TAU_NANOS) + (end - start);
+                decayedAtNanos = end;
+            }
         }
+    }
+
+    /** The workers' recent share of time spent running batches (an exponential average over about five seconds). */
+    synchronized double utilisation(long now) {
+        return decayedBusyNanos * Math.exp(-(now - decayedAtNanos) / LOAD_TAU_NANOS) / LOAD_TAU_NANOS / workers.size();
     }
 
     private void runBatch(List<Job> batch) {

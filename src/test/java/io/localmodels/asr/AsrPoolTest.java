@@ -78,6 +78,32 @@ class AsrPoolTest {
         assertEquals(List.of(0.0, 1.0, 2.0), order);
     }
 
+    /**
+     * A pool that has been busy for more than half of the last seconds takes no interim decode, even
+     * at an idle moment; once the load has passed, it does again. Busy for 4.8 s straight, the
+     * average is 1 - exp(-4.8 / 5) = 0.62; two idle seconds later 0.62 × exp(-0.4) = 0.41.
+     */
+    @Test
+    void interimRequestsWaitUntilTheRecentLoadHasPassed() throws Exception {
+        AsrPool.BatchRunner slow = batch -> {
+            Thread.sleep(400);
+            return batch.stream().map(r -> new Transcription("en", 1, new int[0], List.of(), 0, 0, 0, null)).toList();
+        };
+        AsrRequest r = new AsrRequest(new float[1600], "en", AsrRequest.Task.TRANSCRIBE, false, null, 0);
+        try (AsrPool pool = new AsrPool(slow, 1, 16, Duration.ZERO, 1, s -> { })) {
+            List<CompletableFuture<Transcription>> load = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                load.add(pool.submit(r));
+            }
+            CompletableFuture.allOf(load.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            Thread.sleep(50);
+            assertTrue(pool.utilisation(System.nanoTime()) > 0.5, "recent load " + pool.utilisation(System.nanoTime()));
+            assertThrows(AsrBusyException.class, () -> pool.submitInterim(r), "idle now, but busy most of the last seconds");
+            Thread.sleep(2000);
+            pool.submitInterim(r).get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aFullQueueRefusesInsteadOfGrowing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
