@@ -98,17 +98,25 @@ final class GeminiLiveAudio {
                 }
                 return session;
             }
-            if (!sessions.tryAcquireSocket()) {
-                throw new ApiException(429, "RESOURCE_EXHAUSTED", "the server has all its audio sessions open (lma.audio.max-sessions)");
-            }
             try {
-                session = sessions.open(new StreamSettings(null, new StreamFormat(rate, AudioEncoding.PCM16, 1), "auto",
-                        conversation.setup.vad()), conversation);
+                session = open(new StreamSettings(null, new StreamFormat(rate, AudioEncoding.PCM16, 1), "auto", conversation.setup.vad()));
             } catch (SessionOpenException e) {
-                sessions.releaseSocket();
                 throw new ApiException(e.fatal() ? 503 : 400, e.fatal() ? "UNAVAILABLE" : "INVALID_ARGUMENT", e.getMessage());
             }
             return session;
+        }
+    }
+
+    /** Opens or resumes the audio session, holding one of lma.audio.max-sessions while it is attached. */
+    private AudioSession open(StreamSettings settings) throws SessionOpenException {
+        if (!sessions.tryAcquireSocket()) {
+            throw new ApiException(429, "RESOURCE_EXHAUSTED", "the server has all its audio sessions open (lma.audio.max-sessions)");
+        }
+        try {
+            return sessions.open(settings, conversation);
+        } catch (SessionOpenException | RuntimeException e) {
+            sessions.releaseSocket();
+            throw e;
         }
     }
 
@@ -189,14 +197,10 @@ final class GeminiLiveAudio {
             if (session == null) {
                 return;
             }
-            if (!sessions.tryAcquireSocket()) {
-                throw new ApiException(429, "RESOURCE_EXHAUSTED", "the server has all its audio sessions open (lma.audio.max-sessions)");
-            }
             try {
-                session = sessions.open(new StreamSettings(session.id(), session.format(), "auto", conversation.setup.vad()), conversation);
+                session = open(new StreamSettings(session.id(), session.format(), "auto", conversation.setup.vad()));
             } catch (SessionOpenException e) {
                 // ended meanwhile (its resume window closed): the next audio starts a new one
-                sessions.releaseSocket();
                 LOG.debugf("gemini live %s: audio session not resumed: %s", conversation.handle, e.getMessage());
                 session = null;
             }

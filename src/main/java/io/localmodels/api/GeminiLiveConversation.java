@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.localmodels.llm.ChatMessage;
 import io.localmodels.llm.Generation;
-import io.localmodels.llm.GenerationRequest;
 import io.localmodels.llm.LlmException;
 import io.localmodels.llm.LlmService;
 import io.localmodels.session.SessionEvent;
@@ -50,6 +49,8 @@ final class GeminiLiveConversation implements SessionListener {
     private final GeminiMedia media;
     final GeminiLiveAudio audio;
     private final int maxHistory;
+    /** The setup's system instruction as the LLM reads it. */
+    private final List<ChatMessage> system;
 
     /** Guards the history, the link and the missed messages; nothing that takes the audio session's locks runs under it. */
     private final Object state = new Object();
@@ -72,6 +73,8 @@ final class GeminiLiveConversation implements SessionListener {
         this.chatServer = chatServer;
         this.media = media;
         this.maxHistory = maxHistory;
+        // the system instruction is text only (the setup refuses media there): read at once, the same way as every turn
+        this.system = media.messages(setup.generation().turns(), false).toCompletableFuture().join();
         this.audio = audio.create(this);
     }
 
@@ -227,12 +230,7 @@ final class GeminiLiveConversation implements SessionListener {
     }
 
     private CompletionStage<Generation> generate(AtomicBoolean cancelled) {
-        List<ChatMessage> prompt = new ArrayList<>();
-        for (GeminiRequests.Turn t : setup.generation().turns()) {
-            StringBuilder b = new StringBuilder();
-            t.parts().forEach(p -> b.append(b.isEmpty() ? "" : "\n").append(((GeminiRequests.Part.Text) p).text()));
-            prompt.add(new ChatMessage("system", b.toString()));
-        }
+        List<ChatMessage> prompt = new ArrayList<>(system);
         synchronized (state) {
             while (history.size() > maxHistory) {
                 history.remove(0);
@@ -254,12 +252,11 @@ final class GeminiLiveConversation implements SessionListener {
             });
         }
         try {
-            return llm.generate(new GenerationRequest(prompt, call.temperature(), call.topP(), call.maxTokens(), call.stop(),
-                    call.grammar(), call.seed(), text -> {
-                        if (!cancelled.get()) {
-                            send(modelTurn(text));
-                        }
-                    }, cancelled::get));
+            return llm.generate(call.generation(prompt, text -> {
+                if (!cancelled.get()) {
+                    send(modelTurn(text));
+                }
+            }, cancelled::get));
         } catch (LlmException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -102,8 +102,9 @@ public class GeminiMedia {
                 audio = WavFile.pcm16(m.data(), m.pcmRate());
             } else if (OggOpusFile.looksLikeOgg(m.data())) {
                 // its length is on its pages: a long file is refused before it is decoded
-                refuseLonger(OggOpusFile.seconds(m.data()), max);
-                audio = OggOpusFile.decode(m.data());
+                OggOpusFile ogg = OggOpusFile.read(m.data());
+                refuseLonger(ogg.seconds(), max);
+                audio = ogg.decode();
             } else {
                 audio = WavFile.decode(m.data());
             }

@@ -34,6 +34,13 @@ final class GeminiRequests {
      */
     record GeminiCall(List<Turn> turns, double temperature, double topP, int maxTokens, List<String> stop, boolean json,
                       JsonNode jsonSchema, String grammar, int seed) {
+
+        /** This call's settings on {@code messages}, for the embedded LLM; streamed text to {@code onText}. */
+        io.localmodels.llm.GenerationRequest generation(List<io.localmodels.llm.ChatMessage> messages,
+                                                        java.util.function.Consumer<String> onText,
+                                                        java.util.function.BooleanSupplier cancelled) {
+            return new io.localmodels.llm.GenerationRequest(messages, temperature, topP, maxTokens, stop, grammar, seed, onText, cancelled);
+        }
     }
 
     /** One turn of the conversation: role system, user or assistant, and its parts in order. */

@@ -220,8 +220,7 @@ public class GeminiRoute {
 
     private void generate(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,
                           String id, GeminiStream sse, AtomicBoolean gone, Context context) {
-        GenerationRequest request = new GenerationRequest(messages, call.temperature(), call.topP(), call.maxTokens(), call.stop(),
-                call.grammar(), call.seed(), sse == null ? null : sse::delta, gone::get);
+        GenerationRequest request = call.generation(messages, sse == null ? null : sse::delta, gone::get);
         try {
             llm.generate(request).whenComplete((g, error) -> context.runOnContext(v -> {
                 Throwable cause = Failures.cause(error);

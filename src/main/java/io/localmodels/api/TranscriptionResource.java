@@ -147,8 +147,9 @@ public class TranscriptionResource {
             }
             if (io.localmodels.audio.OggOpusFile.looksLikeOgg(bytes)) {
                 // its length is on its pages: a long file is refused before it is decoded
-                refuseLonger(io.localmodels.audio.OggOpusFile.seconds(bytes), maxSeconds);
-                return io.localmodels.audio.OggOpusFile.decode(bytes);
+                io.localmodels.audio.OggOpusFile ogg = io.localmodels.audio.OggOpusFile.read(bytes);
+                refuseLonger(ogg.seconds(), maxSeconds);
+                return ogg.decode();
             }
             if (!WavFile.looksLikeWav(bytes)) {
                 throw new ApiException(415, "unsupported_audio", "the file is neither WAV nor Ogg Opus; send one of those, or raw"

@@ -10,41 +10,50 @@ import java.util.List;
  * Ogg Opus files (RFC 7845: what phones' and browsers' recorders and opusenc write) decoded whole
  * with Concentus: the first logical stream's packets at 48 kHz, the pre-skip dropped, the end cut
  * at the last page's granule position, then mono at 16 kHz. Mono and stereo (channel mapping
- * family 0 or 1 with at most two channels). {@link #seconds} reads the length without decoding, so
- * that a caller can refuse a long file before it costs anything.
+ * family 0 or 1 with at most two channels). {@link #read} parses the pages once; {@link #seconds}
+ * then gives the length without decoding, so that a caller can refuse a long file before it costs anything.
  */
 public final class OggOpusFile {
 
     private static final int RATE = 48_000;
 
-    private OggOpusFile() {
+    private final Stream stream;
+    private final Head head;
+
+    private OggOpusFile(Stream stream, Head head) {
+        this.stream = stream;
+        this.head = head;
     }
 
     public static boolean looksLikeOgg(byte[] bytes) {
         return bytes.length >= 4 && bytes[0] == 'O' && bytes[1] == 'g' && bytes[2] == 'g' && bytes[3] == 'S';
     }
 
-    /** How long the file's audio lasts, read from its pages without decoding (check it before {@link #decode}). */
-    public static double seconds(byte[] bytes) throws WavFile.UnsupportedAudioException {
-        return header(demux(bytes)).samples() / (double) RATE;
+    /** The file's pages and header, read without decoding; refused when it is not Ogg Opus or is damaged. */
+    public static OggOpusFile read(byte[] bytes) throws WavFile.UnsupportedAudioException {
+        Stream s = demux(bytes);
+        return new OggOpusFile(s, header(s));
     }
 
-    /** The file's audio; refused when it is not Ogg Opus or is damaged. */
-    public static WavFile.Decoded decode(byte[] bytes) throws WavFile.UnsupportedAudioException {
-        Stream s = demux(bytes);
-        Head h = header(s);
-        int channels = h.channels();
-        long total = h.samples();
+    /** How long the audio lasts, from the last page's granule position (check it before {@link #decode}). */
+    public double seconds() {
+        return head.samples() / (double) RATE;
+    }
+
+    /** The audio, decoded. */
+    public WavFile.Decoded decode() throws WavFile.UnsupportedAudioException {
+        int channels = head.channels();
+        long total = head.samples();
         OpusPacketDecoder decoder = new OpusPacketDecoder(RATE, channels);
         Resampler resampler = Resampler.create(RATE, 16_000);
         List<float[]> pieces = new ArrayList<>();
-        long skip = h.preSkip();
+        long skip = head.preSkip();
         long left = total;
         // packet 0 is OpusHead, packet 1 OpusTags; audio follows
-        for (int i = 2; i < s.packets.size() && left > 0; i++) {
+        for (int i = 2; i < stream.packets.size() && left > 0; i++) {
             short[] pcm;
             try {
-                pcm = decoder.decode(s.packets.get(i));
+                pcm = decoder.decode(stream.packets.get(i));
             } catch (CorruptAudioException e) {
                 throw new WavFile.UnsupportedAudioException("Ogg Opus packet " + i + ": " + e.getMessage());
             }

@@ -92,8 +92,7 @@ final class InterimCaptions {
             List<String> words = words(text);
             committed = agreed(committed, previous, words);
             previous = words;
-            List<String> rest = words.size() > committed.size() && words.subList(0, committed.size()).equals(committed)
-                    ? words.subList(committed.size(), words.size()) : words.subList(Math.min(committed.size(), words.size()), words.size());
+            List<String> rest = words.subList(Math.min(committed.size(), words.size()), words.size());
             String stable = String.join(" ", committed);
             String unstable = String.join(" ", rest);
             deliver.accept(new SessionEvent.Interim(sessionId, id, start, (stable + " " + unstable).strip(), stable, unstable));

@@ -33,8 +33,9 @@ class OggOpusFileTest {
                     WORK.resolve("jfk-" + channels + "-opusdec-16k.wav"), 16000, 1);
             float[] expected = Wav.read(libopus).mono();
 
-            assertEquals(11.0, OggOpusFile.seconds(bytes), 1e-9, "the length from the last page's granule position");
-            WavFile.Decoded decoded = OggOpusFile.decode(bytes);
+            OggOpusFile file = OggOpusFile.read(bytes);
+            assertEquals(11.0, file.seconds(), 1e-9, "the length from the last page's granule position");
+            WavFile.Decoded decoded = file.decode();
             assertEquals(channels, decoded.channels());
             assertEquals(11.0, decoded.seconds(), 1e-9);
             assertEquals(176_000, decoded.mono16k().length, 1, "11 s at 16 kHz, to the sample");
@@ -49,16 +50,16 @@ class OggOpusFileTest {
         Path ogg = Sox.opusEncode(SharedFiles.require("audio/jfk.wav"), WORK.resolve("jfk-cut.opus"));
         byte[] whole = Files.readAllBytes(ogg);
         byte[] cut = Arrays.copyOf(whole, whole.length / 2);
-        assertTrue(assertThrows(WavFile.UnsupportedAudioException.class, () -> OggOpusFile.decode(cut)).getMessage()
+        assertTrue(assertThrows(WavFile.UnsupportedAudioException.class, () -> OggOpusFile.read(cut)).getMessage()
                 .contains("truncated Ogg page"));
         byte[] syncOnly = {'O', 'g', 'g', 'S'};
-        assertTrue(assertThrows(WavFile.UnsupportedAudioException.class, () -> OggOpusFile.seconds(syncOnly)).getMessage()
+        assertTrue(assertThrows(WavFile.UnsupportedAudioException.class, () -> OggOpusFile.read(syncOnly)).getMessage()
                 .contains("damaged Ogg file"));
         byte[] notOpus = whole.clone();
         // the first page's packet is OpusHead; spoil its magic
         int head = 27 + (whole[26] & 0xff);
         notOpus[head] = 'X';
-        assertTrue(assertThrows(WavFile.UnsupportedAudioException.class, () -> OggOpusFile.decode(notOpus)).getMessage()
+        assertTrue(assertThrows(WavFile.UnsupportedAudioException.class, () -> OggOpusFile.read(notOpus)).getMessage()
                 .contains("not Opus"));
     }
 
