@@ -26,7 +26,7 @@ final class AudioProtocol {
             .build();
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Set<String> CONFIG_FIELDS = Set.of("type", "session_id", "sample_rate", "encoding", "language",
-            "channels", "vad", "interim");
+            "channels", "vad", "interim", "speakers");
     private static final Set<String> VAD_FIELDS = Set.of("threshold", "min_silence_ms", "speech_pad_ms", "min_speech_ms",
             "max_speech_s");
 
@@ -164,7 +164,12 @@ final class AudioProtocol {
         if (interim != null && !interim.isBoolean()) {
             throw new ProtocolError("invalid_config", "interim must be true or false");
         }
-        return new StreamSettings(sessionId, format, language, vad, interim == null || interim.asBoolean());
+        JsonNode speakers = present(body, "speakers");
+        if (speakers != null && !speakers.isBoolean()) {
+            throw new ProtocolError("invalid_config", "speakers must be true or false");
+        }
+        return new StreamSettings(sessionId, format, language, vad, interim == null || interim.asBoolean(),
+                speakers == null ? null : speakers.asBoolean());
     }
 
     /** The field, or null when absent; an explicit null is refused (leave the field out for its default). */
@@ -258,7 +263,7 @@ final class AudioProtocol {
         } else if (event instanceof SessionEvent.PartialResult p) {
             Recognition r = p.recognition();
             o.put("type", "partial_result").put("session_id", p.sessionId()).put("segment_id", r.segmentId())
-                    .put("start", r.start()).put("end", r.end()).put("text", r.text()).put("language", r.language())
+                    .put("start", r.start()).put("end", r.end()).put("speaker", r.speaker()).put("text", r.text()).put("language", r.language())
                     .put("avg_logprob", round4(r.avgLogprob())).put("no_speech_prob", round4(r.noSpeechProb()));
             if (r.dropped() != null) {
                 o.put("dropped", r.dropped());

@@ -3,6 +3,7 @@ package io.localmodels.session;
 import io.localmodels.audio.AudioFrontEnd;
 import io.localmodels.audio.CorruptAudioException;
 import io.localmodels.audio.StreamFormat;
+import io.localmodels.speaker.SpeakerChanges;
 import io.localmodels.vad.SileroVad;
 import io.localmodels.vad.Utterance;
 import io.localmodels.vad.VadEvent;
@@ -91,12 +92,14 @@ public final class AudioSession {
     private long lastCheckpointSamples;
     private int segments;
     private final RefusalNotices refusals = new RefusalNotices();
+    private final SpeakerStage speakers;
     /** Null when the session asked for no interim results. */
     private final InterimCaptions interim;
 
     AudioSession(String id, StreamSettings settings, SileroVad silero, WindowScorer scorer, UtteranceSink sink, SessionArchive archive,
                  Host host, Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered,
-                 Duration checkpointEvery, Start start, long interimIntervalSamples) {
+                 Duration checkpointEvery, Start start, long interimIntervalSamples, SpeakerStage speakers) {
+        this.speakers = speakers;
         this.id = id;
         this.settings = settings;
         StreamFormat f = settings.format();
@@ -121,6 +124,9 @@ public final class AudioSession {
         this.interim = settings.interim() ? new InterimCaptions(id, settings.language(), sink, interimIntervalSamples,
                 offset16k / (double) SileroVad.SAMPLE_RATE, this::deliver) : null;
         archive.started(id, settings.language());
+        if (speakers.unavailable() != null) {
+            deliver(new SessionEvent.Notice(id, "speakers_unavailable", "every line is S1: " + speakers.unavailable()));
+        }
         if (from == null) {
             archive.checkpoint(id, checkpointNow());
         }
@@ -351,7 +357,7 @@ public final class AudioSession {
         Uni<List<VadEvent>> events = f.isDone() && !f.isCompletedExceptionally()
                 ? Uni.createFrom().item(f.join())
                 : Uni.createFrom().completionStage(stage).emitOn(executor);
-        return events.onItem().invoke(this::handle).invoke(() -> {
+        return events.onItem().transformToUni(this::handle).invoke(() -> {
             if (interim != null) {
                 interim.heard(vad);
             }
@@ -383,7 +389,7 @@ public final class AudioSession {
                         .ifNoItem().after(RECOGNITION_DRAIN_TIMEOUT).recoverWithItem((Void) null)
                         .emitOn(executor))
                 // the analysis runs on its own executor; the document goes out before stream_ended
-                .chain(() -> Uni.createFrom().completionStage(archive.finish(id, settings.language(), transcript())).emitOn(executor))
+                .chain(() -> Uni.createFrom().completionStage(archive.finish(id, settings.language(), finalTranscript())).emitOn(executor))
                 .invoke(doc -> deliver(new SessionEvent.FinalResult(id, doc)))
                 .invoke(() -> ended(error))
                 .replaceWithVoid();
@@ -404,29 +410,66 @@ public final class AudioSession {
         host.ended(this);
     }
 
-    private void handle(List<VadEvent> events) {
-        double offset = offset16k / (double) SileroVad.SAMPLE_RATE;
+    /** The VAD's events in order; a closed utterance waits for its speaker parts when speakers are on. */
+    private Uni<Void> handle(List<VadEvent> events) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
         for (VadEvent e : events) {
-            if (e instanceof VadEvent.SpeechStarted s) {
-                deliver(new SessionEvent.SpeechStarted(id, round(s.start() + offset)));
-            } else if (e instanceof VadEvent.SpeechStopped s) {
-                segments++;
-                Utterance v = s.utterance();
-                Utterance u = offset16k == 0 ? v
-                        : new Utterance(v.segmentId(), v.startSample() + offset16k, v.endSample() + offset16k, v.samples());
-                if (interim != null) {
-                    interim.closed(u.segmentId());
-                }
-                deliver(new SessionEvent.SpeechStopped(id, u.segmentId(), round(u.startSeconds()), round(u.endSeconds())));
-                recognise(u);
+            chain = chain.chain(() -> handle(e));
+        }
+        return chain;
+    }
+
+    private Uni<Void> handle(VadEvent e) {
+        double offset = offset16k / (double) SileroVad.SAMPLE_RATE;
+        if (e instanceof VadEvent.SpeechStarted s) {
+            deliver(new SessionEvent.SpeechStarted(id, round(s.start() + offset)));
+        } else if (e instanceof VadEvent.SpeechStopped s) {
+            Utterance v = s.utterance();
+            Utterance u = offset16k == 0 ? v
+                    : new Utterance(v.segmentId(), v.startSample() + offset16k, v.endSample() + offset16k, v.samples());
+            if (interim != null) {
+                interim.closed(u.segmentId());
             }
+            if (!speakers.on()) {
+                closed(u, "S1", false);
+                return Uni.createFrom().voidItem();
+            }
+            return Uni.createFrom().completionStage(speakers.parts(u.samples())).emitOn(executor)
+                    .invoke(parts -> closed(u, parts)).replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    /** One speaker part after another: the first keeps the utterance's id, each further one takes the next. */
+    private void closed(Utterance u, List<SpeakerChanges.Part> parts) {
+        if (parts.size() == 1) {
+            SpeakerChanges.Part only = parts.get(0);
+            closed(u, speakers.assign(u.segmentId(), only.embedding(), u.samples().length / (double) SileroVad.SAMPLE_RATE), false);
+            return;
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            SpeakerChanges.Part p = parts.get(i);
+            int segmentId = i == 0 ? u.segmentId() : vad.takeSegmentId();
+            long end = i == parts.size() - 1 ? u.endSample() : u.startSample() + p.end();
+            Utterance part = new Utterance(segmentId, u.startSample() + p.start(), end,
+                    java.util.Arrays.copyOfRange(u.samples(), p.start(), p.end()));
+            closed(part, speakers.assign(segmentId, p.embedding(), (p.end() - p.start()) / (double) SileroVad.SAMPLE_RATE), i > 0);
         }
     }
 
-    private void recognise(Utterance u) {
+    private void closed(Utterance u, String speaker, boolean startsHere) {
+        segments++;
+        if (startsHere) {
+            deliver(new SessionEvent.SpeechStarted(id, round(u.startSeconds())));
+        }
+        deliver(new SessionEvent.SpeechStopped(id, u.segmentId(), round(u.startSeconds()), round(u.endSeconds())));
+        recognise(u, speaker);
+    }
+
+    private void recognise(Utterance u, String speaker) {
         CompletionStage<Recognition> stage;
         try {
-            stage = sink.recognise(id, settings.language(), u);
+            stage = sink.recognise(id, settings.language(), u).thenApply(r -> r.withSpeaker(speaker));
         } catch (RecognitionRefused r) {
             refusals.of(id, u.segmentId(), r).ifPresent(this::deliver);
             return;
@@ -453,6 +496,12 @@ public final class AudioSession {
         public void checkpoint(AudioCheckpoint checkpoint) {
             archive.checkpoint(id, checkpoint);
         }
+    }
+
+    /** The transcript with the speakers of the whole session clustered again (S1 throughout when speakers are off). */
+    private List<Recognition> finalTranscript() {
+        java.util.Map<Integer, String> labels = speakers.finalLabels();
+        return transcript().stream().map(r -> r.withSpeaker(labels.getOrDefault(r.segmentId(), r.speaker()))).toList();
     }
 
     /** The recognised utterances so far, in segment order. */

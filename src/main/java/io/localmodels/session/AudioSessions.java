@@ -56,10 +56,12 @@ public class AudioSessions implements AudioSession.Host {
     private volatile boolean draining;
 
     private final long interimIntervalSamples;
+    private final io.localmodels.speaker.SpeakerService speakers;
 
     public AudioSessions(SileroVad silero, VadBatcher scorer, ModelRegistry models, AudioConfig audio, SessionConfig config,
                          Instance<UtteranceSink> sinks, SessionArchive archive, MeterRegistry meters,
-                         io.localmodels.asr.AsrConfig asr) {
+                         io.localmodels.asr.AsrConfig asr, io.localmodels.speaker.SpeakerService speakers) {
+        this.speakers = speakers;
         this.interimIntervalSamples = asr.interimInterval().toMillis() * SileroVad.SAMPLE_RATE / 1000;
         this.archive = archive;
         this.silero = silero;
@@ -197,10 +199,11 @@ public class AudioSessions implements AudioSession.Host {
     private AudioSession newSession(String id, StreamSettings settings, AudioSession.Start start) {
         // interim results: asked for by the client, and not turned off for the server (interval 0)
         boolean interim = settings.interim() && interimIntervalSamples > 0;
+        boolean wantSpeakers = settings.speakers() != null ? settings.speakers() : speakers.enabledByDefault();
         return new AudioSession(id, new StreamSettings(id, settings.format(), settings.language(),
-                settings.vad(), interim), silero, scorer, sink, archive, this, executor, audio.maxBufferedBytes(),
+                settings.vad(), interim, wantSpeakers), silero, scorer, sink, archive, this, executor, audio.maxBufferedBytes(),
                 audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents(), config.checkpointInterval(), start,
-                interimIntervalSamples);
+                interimIntervalSamples, wantSpeakers ? SpeakerStage.of(speakers) : SpeakerStage.off());
     }
 
     /** Whether a session with this id is open (connected or resumable). */
