@@ -58,6 +58,10 @@ class SessionAnalysisEndToEndTest {
     }
 
     private List<JsonObject> stream(String id) throws Exception {
+        return stream(id, pcm);
+    }
+
+    private List<JsonObject> stream(String id, byte[] pcm) throws Exception {
         try (WsClient ws = WsClient.connect(vertx, base)) {
             ws.json(config(id));
             ws.await("config_ack", 10);
@@ -110,6 +114,27 @@ class SessionAnalysisEndToEndTest {
         JsonObject expected = fin.copy();
         expected.remove("type");
         assertEquals(expected, new JsonObject(stored));
+    }
+
+    @Test
+    void theAnalysisAndTheStoredDocumentGetTheSpeakersOfTheWholeSession() throws Exception {
+        String id = "e2e-speakers" + RUN;
+        byte[] three = Wav.read(SharedFiles.require("audio/picovoice/falcon_3speakers.wav")).pcm();
+        JsonObject fin = finalResult(stream(id, three));
+        JsonArray transcript = fin.getJsonArray("transcript");
+        List<String> speakers = new java.util.ArrayList<>();
+        for (int i = 0; i < transcript.size(); i++) {
+            speakers.add(transcript.getJsonObject(i).getString("speaker"));
+        }
+        assertEquals(List.of("S1", "S2", "S3"), speakers, "one turn each: " + transcript);
+        String prompt = FakeChatResource.server.requests().get(0).path("messages").get(1).path("content").asText();
+        for (int i = 0; i < transcript.size(); i++) {
+            JsonObject t = transcript.getJsonObject(i);
+            assertTrue(prompt.contains(t.getString("speaker") + ": " + t.getString("text").strip()), "the LLM saw who said it: " + prompt);
+        }
+        JsonObject expected = fin.copy();
+        expected.remove("type");
+        assertEquals(expected, new JsonObject(given().get("/sessions/" + id).then().statusCode(200).extract().asString()));
     }
 
     @Test

@@ -55,6 +55,9 @@ class SpeakerLabelsTest {
     @Inject
     Vertx vertx;
 
+    @Inject
+    io.localmodels.speaker.SpeakerService service;
+
     @BeforeEach
     void ready() {
         WhisperFixtures.dir();
@@ -63,18 +66,21 @@ class SpeakerLabelsTest {
                 .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
     }
 
-    /** Streams a 16 kHz WAV (another rate is told in config) and answers every message. */
+    /** Streams a mono WAV (its rate told in config) and answers every message. */
     private List<JsonObject> stream(Path wav, Boolean speakers) throws Exception {
         Wav w = Wav.read(wav);
+        return stream(w.pcm(), w.sampleRate(), speakers);
+    }
+
+    private List<JsonObject> stream(byte[] pcm, int rate, Boolean speakers) throws Exception {
         try (WsClient ws = WsClient.connect(vertx, base)) {
-            JsonObject config = new JsonObject().put("type", "config").put("sample_rate", w.sampleRate()).put("language", "en");
+            JsonObject config = new JsonObject().put("type", "config").put("sample_rate", rate).put("language", "en");
             if (speakers != null) {
                 config.put("speakers", speakers);
             }
             ws.json(config);
             ws.await("config_ack", 10);
-            byte[] pcm = w.pcm();
-            int frame = w.sampleRate() / 50 * 2;
+            int frame = rate / 50 * 2;
             for (int pos = 0; pos < pcm.length; pos += frame) {
                 ws.binary(Arrays.copyOfRange(pcm, pos, Math.min(pcm.length, pos + frame)));
             }
@@ -136,6 +142,65 @@ class SpeakerLabelsTest {
                 reference(Path.of("src/test/resources/diarization/diarization_test.json"), "/segments"));
         assertTrue(f.der() <= FALCON_BOUND, "falcon_3speakers.wav: " + f);
         assertTrue(d.der() <= DIARIZATION_TEST_BOUND, "diarization_test.wav: " + d);
+    }
+
+    @Test
+    void twoVoicesWithoutAPauseBecomeTwoSegmentsCutWhereTheSecondBegins() throws Exception {
+        byte[] all = Wav.read(SharedFiles.require("audio/picovoice/falcon_3speakers.wav")).pcm();
+        // falcon's second turn (6.0-11.11 s) then its third (12.8-18.02 s), joined without a pause;
+        // after a second of silence its first turn (1.7-3.9 s), an utterance of its own
+        byte[] second = Arrays.copyOfRange(all, 6_000 * 32, 11_110 * 32);
+        byte[] third = Arrays.copyOfRange(all, 12_800 * 32, 18_020 * 32);
+        byte[] first = Arrays.copyOfRange(all, 1_700 * 32, 3_900 * 32);
+        byte[] joined = new byte[16_000 + second.length + third.length + 32_000 + first.length + 16_000];
+        System.arraycopy(second, 0, joined, 16_000, second.length);
+        System.arraycopy(third, 0, joined, 16_000 + second.length, third.length);
+        System.arraycopy(first, 0, joined, 16_000 + second.length + third.length + 32_000, first.length);
+        double join = 0.5 + second.length / 32_000.0;
+
+        List<JsonObject> messages = stream(joined, 16_000, null);
+        List<JsonObject> stops = messages.stream().filter(m -> "speech_stopped".equals(m.getString("type"))).toList();
+        List<JsonObject> starts = messages.stream().filter(m -> "speech_started".equals(m.getString("type"))).toList();
+        List<JsonObject> partials = messages.stream().filter(m -> "partial_result".equals(m.getString("type"))).toList();
+        System.out.printf("speakers joined voices (join at %.2f s): %s%n", join, stops);
+        assertEquals(3, stops.size(), "one utterance for the VAD cut in two, then another: " + messages);
+        assertEquals(3, starts.size());
+        assertEquals(stops.get(0).getInteger("segment_id") + 1, stops.get(1).getInteger("segment_id"));
+        assertEquals(stops.get(1).getInteger("segment_id") + 1, stops.get(2).getInteger("segment_id"), "the next utterance's id follows");
+        assertEquals(stops.get(0).getDouble("end"), stops.get(1).getDouble("start"));
+        assertEquals(stops.get(1).getDouble("start"), starts.get(1).getDouble("start"));
+        assertEquals(join, stops.get(1).getDouble("start"), 0.75);
+        assertEquals(List.of("S1", "S2", "S3"), partials.stream().map(p -> p.getString("speaker")).toList());
+        assertEquals(stops.stream().map(m -> m.getInteger("segment_id")).toList(), partials.stream().map(m -> m.getInteger("segment_id")).toList());
+    }
+
+    /** Voice prints that are vectors at given angles, one per call, in the order the utterances come. */
+    private record Angles(double[] degrees, java.util.concurrent.atomic.AtomicInteger next) implements io.localmodels.speaker.SpeakerEmbedder {
+        @Override
+        public float[] embed(float[] audio16k) {
+            double r = Math.toRadians(degrees[Math.min(next.getAndIncrement(), degrees.length - 1)]);
+            return new float[] {(float) Math.cos(r), (float) Math.sin(r), 0.01f};
+        }
+
+        @Override
+        public String name() {
+            return "test angles";
+        }
+    }
+
+    @Test
+    void finalResultCarriesTheLabelsOfTheWholeSessionWhereTheyDifferFromTheOnlineOnes() throws Exception {
+        // jfk.wav's four utterances are each too short to be searched for a change: one print each.
+        // 0° then 40° (cos 0.77 < 0.81) starts S2 online; 19° and 21° join S1 and pull it to 13°, as
+        // alike as the threshold to S2's 40°, so the end-of-session pass merges them
+        service.use(new Angles(new double[] {0, 40, 19, 21}, new java.util.concurrent.atomic.AtomicInteger()), true);
+        try {
+            List<JsonObject> messages = stream(SharedFiles.require("audio/jfk.wav"), null);
+            assertEquals(List.of("S1", "S2", "S1", "S1"), onlineTurns(messages).stream().map(DiarizationError.Turn::speaker).toList());
+            assertEquals(List.of("S1", "S1", "S1", "S1"), finalTurns(messages).stream().map(DiarizationError.Turn::speaker).toList());
+        } finally {
+            service.use(new io.localmodels.speaker.CepstralEmbedder(), true);
+        }
     }
 
     @Test

@@ -1,0 +1,77 @@
+package io.localmodels.api;
+
+import io.localmodels.testing.SharedFiles;
+import io.localmodels.testing.SpeakerFixtures;
+import io.localmodels.testing.WhisperFixtures;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A speaker model that is not in a sherpa-onnx layout (no framework in its metadata): sessions are
+ * told once, with the reason, that every line is S1, and are transcribed as usual.
+ */
+@QuarkusTest
+@TestProfile(SpeakerModelRefusedTest.Profile.class)
+class SpeakerModelRefusedTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> c = new HashMap<>(new WhisperFixtureProfile().getConfigOverrides());
+            Path dir = SpeakerFixtures.dirOrNull();
+            c.put("lma.speakers.model", dir == null ? "target/no-speaker-fixtures/x.onnx" : dir.resolve("no-metadata.onnx").toString());
+            return c;
+        }
+    }
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    Vertx vertx;
+
+    @BeforeEach
+    void ready() {
+        WhisperFixtures.dir();
+        SpeakerFixtures.dir();
+        SharedFiles.require("models/silero-vad/silero_vad.onnx");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+    }
+
+    @Test
+    void sessionsAreToldWhyEveryLineIsS1() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> SpeakerModelTest.stream(vertx, base, SharedFiles.require("audio/jfk.wav")).stream()
+                .anyMatch(m -> "speakers_unavailable".equals(m.getString("code")) && m.getString("message").contains("framework")));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'speakers' }.data.state", equalTo("unavailable"))
+                .body("checks.find { it.name == 'speakers' }.data.reason", org.hamcrest.Matchers.containsString("framework"));
+        List<JsonObject> messages = SpeakerModelTest.stream(vertx, base, SharedFiles.require("audio/picovoice/falcon_3speakers.wav"));
+        List<JsonObject> notices = messages.stream().filter(m -> "speakers_unavailable".equals(m.getString("code"))).toList();
+        assertEquals(1, notices.size(), "told once: " + messages);
+        assertTrue(notices.get(0).getString("message").contains("no-metadata.onnx"), notices.get(0).encode());
+        List<JsonObject> partials = messages.stream().filter(m -> "partial_result".equals(m.getString("type"))).toList();
+        assertEquals(3, partials.size(), "transcribed as usual: " + partials);
+        assertTrue(partials.stream().allMatch(p -> "S1".equals(p.getString("speaker"))), partials.toString());
+    }
+}
