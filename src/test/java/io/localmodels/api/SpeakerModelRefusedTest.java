@@ -1,11 +1,11 @@
 package io.localmodels.api;
 
+import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.SpeakerFixtures;
 import io.localmodels.testing.WhisperFixtures;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -14,11 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -34,13 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(SpeakerModelRefusedTest.Profile.class)
 class SpeakerModelRefusedTest {
 
-    public static class Profile implements QuarkusTestProfile {
+    public static class Profile extends SpeakerModelTest.WithSpeakerFixture {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> c = new HashMap<>(new WhisperFixtureProfile().getConfigOverrides());
-            Path dir = SpeakerFixtures.dirOrNull();
-            c.put("lma.speakers.model", dir == null ? "target/no-speaker-fixtures/x.onnx" : dir.resolve("no-metadata.onnx").toString());
-            return c;
+        String file() {
+            return "no-metadata.onnx";
         }
     }
 
@@ -55,8 +49,7 @@ class SpeakerModelRefusedTest {
         WhisperFixtures.dir();
         SpeakerFixtures.dir();
         SharedFiles.require("models/silero-vad/silero_vad.onnx");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitAsr();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.localmodels.api;
 
+import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.SpeakerFixtures;
 import io.localmodels.testing.Wav;
@@ -38,13 +39,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(SpeakerModelTest.Profile.class)
 class SpeakerModelTest {
 
-    public static class Profile implements QuarkusTestProfile {
+    /** The fixture Whisper, and one of the speaker fixtures as lma.speakers.model. */
+    abstract static class WithSpeakerFixture implements QuarkusTestProfile {
+        abstract String file();
+
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> c = new HashMap<>(new WhisperFixtureProfile().getConfigOverrides());
             Path dir = SpeakerFixtures.dirOrNull();
-            c.put("lma.speakers.model", dir == null ? "target/no-speaker-fixtures/3dspeaker.onnx" : dir.resolve("3dspeaker.onnx").toString());
+            c.put("lma.speakers.model", (dir == null ? Path.of("target/no-speaker-fixtures") : dir).resolve(file()).toString());
             return c;
+        }
+    }
+
+    public static class Profile extends WithSpeakerFixture {
+        @Override
+        String file() {
+            return "3dspeaker.onnx";
         }
     }
 
@@ -59,8 +70,7 @@ class SpeakerModelTest {
         WhisperFixtures.dir();
         SpeakerFixtures.dir();
         SharedFiles.require("models/silero-vad/silero_vad.onnx");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitAsr();
     }
 
     static List<JsonObject> stream(Vertx vertx, URI base, Path wav) throws Exception {
