@@ -60,7 +60,10 @@ function onMessage(m) {
       const time = document.createElement('span');
       time.className = 'time';
       time.textContent = `${m.start.toFixed(1)}–${m.end.toFixed(1)} s`;
-      li.append(time, document.createTextNode(m.text || '(no words)'));
+      const speaker = document.createElement('span');
+      speaker.className = 'speaker';
+      speaker.textContent = m.speaker || 'S1';
+      li.append(time, speaker, document.createTextNode(m.text || '(no words)'));
       li.dataset.segment = m.segment_id;
       break;
     }
@@ -78,6 +81,11 @@ function onMessage(m) {
 
 function showFinal(m) {
   $('final').hidden = false;
+  // the end of the session may relabel speakers: show the final labels on the lines already there
+  for (const line of m.transcript || []) {
+    const shown = document.querySelector(`#transcript li[data-segment="${line.segment_id}"] .speaker`);
+    if (shown) shown.textContent = line.speaker;
+  }
   const a = m.analysis || {};
   $('analysis-status').textContent = `analysis: ${a.status}${a.reason ? ' — ' + a.reason : ''}${a.model ? ' (' + a.model + ')' : ''}`;
   $('summary').textContent = m.summary || '—';

@@ -82,7 +82,7 @@ class TryPageTest {
                 "stream_ended")), "the protocol's events reached the page: " + events);
         assertFalse(r.path("level").asText().equals("0%") || r.path("level").asText().isEmpty(), "the level meter moved: " + r.path("level"));
         assertTrue(r.path("transcript").size() >= 1, "transcript lines: " + r.path("transcript"));
-        assertTrue(r.path("transcript").get(0).asText().matches("\\d+\\.\\d–\\d+\\.\\d s.*"), "a line shows its times: " + r.path("transcript"));
+        assertTrue(r.path("transcript").get(0).asText().matches("\\d+\\.\\d–\\d+\\.\\d sS\\d.*"), "a line shows its times and speaker: " + r.path("transcript"));
         assertTrue(r.path("analysis").asText().startsWith("analysis: ok"), "final_result shown: " + r.path("analysis"));
         assertEquals("Se acordó revisar el módulo de pagos.", r.path("summary").asText());
         assertEquals("Revisar pagos: antes del viernes", r.path("actions").get(0).path("text").asText(), r.path("actions").toString());
