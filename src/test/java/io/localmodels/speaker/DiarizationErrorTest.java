@@ -22,6 +22,8 @@ class DiarizationErrorTest {
         assertEquals(0.5, der(0, new DiarizationError.Turn("x", 0, 20)), 1e-9, "one speaker for two: half confused");
         assertEquals(0.75, der(0, new DiarizationError.Turn("x", 0, 5)), 1e-9, "15 of 20 s missed");
         assertEquals(0.25, der(0, new DiarizationError.Turn("x", 0, 10), new DiarizationError.Turn("y", 10, 25)), 1e-9, "5 s false alarm");
+        assertEquals(0.25, der(0, new DiarizationError.Turn("x", 0, 10), new DiarizationError.Turn("y", 10, 15),
+                new DiarizationError.Turn("z", 15, 20)), 1e-9, "three labels for two speakers: one of them is left unmapped, 5 s confused");
         // a 1 s collar takes 9-11 s (and the edges) out: the 1 s late change is not counted
         assertEquals(0.0, der(1, new DiarizationError.Turn("x", 0, 11), new DiarizationError.Turn("y", 11, 20)), 1e-9, "within the collar");
         assertEquals(1 / 16.0, der(1, new DiarizationError.Turn("x", 0, 12), new DiarizationError.Turn("y", 12, 20)), 1e-9,
