@@ -45,6 +45,14 @@ final class Prompts {
         b.append(spanish(language)
                 ? "Transcripción (cada línea: [segmento] inicio–fin hablante: texto):\n"
                 : "Transcript (each line: [segment] start–end speaker: text):\n");
+        if (lines.stream().map(TranscriptLine::speaker).distinct().count() > 1) {
+            // the labels come from voices, not names: the model should attribute, never identify
+            b.append(spanish(language)
+                    ? "Los hablantes S1, S2, … se distinguieron por la voz (son etiquetas, no nombres); di quién propone, acepta o"
+                    + " se encarga de qué cuando importe.\n"
+                    : "Speakers S1, S2, … were told apart by their voices (labels, not names); say who proposed, agreed to or took on"
+                    + " what where it matters.\n");
+        }
         for (TranscriptLine l : lines) {
             b.append(line(l)).append('\n');
         }

@@ -100,6 +100,7 @@ class SessionAnalysisEndToEndTest {
         assertEquals("Se acordó revisar el módulo de pagos.", fin.getString("summary"));
         assertEquals("Revisar pagos", fin.getJsonArray("action_items").getJsonObject(0).getString("title"));
         String prompt = FakeChatResource.server.requests().get(0).path("messages").get(1).path("content").asText();
+        assertTrue(!prompt.contains("se distinguieron por la voz"), "one voice: no word about speakers");
         for (JsonObject p : partials) {
             if (!p.getString("text").isBlank()) {
                 assertTrue(prompt.contains(p.getString("text").strip()), "the LLM saw the transcript");
@@ -128,6 +129,7 @@ class SessionAnalysisEndToEndTest {
         }
         assertEquals(List.of("S1", "S2", "S3"), speakers, "one turn each: " + transcript);
         String prompt = FakeChatResource.server.requests().get(0).path("messages").get(1).path("content").asText();
+        assertTrue(prompt.contains("Los hablantes S1, S2, … se distinguieron por la voz"), "the LLM is told what the labels are: " + prompt);
         for (int i = 0; i < transcript.size(); i++) {
             JsonObject t = transcript.getJsonObject(i);
             assertTrue(prompt.contains(t.getString("speaker") + ": " + t.getString("text").strip()), "the LLM saw who said it: " + prompt);
