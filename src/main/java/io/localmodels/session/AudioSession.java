@@ -60,8 +60,12 @@ public final class AudioSession {
         void undeliveredDropped();
     }
 
-    /** Where a session starts: a new one, or one continued after a restart from its stored checkpoint. */
-    record Start(int firstSegmentId, AudioCheckpoint checkpoint) {
+    /**
+     * Where a session starts: a new one, or one continued after a restart from its stored checkpoint;
+     * {@code labelsBefore}: the highest speaker label (Sn) its stored lines use.
+     */
+    record Start(int firstSegmentId, AudioCheckpoint checkpoint, int labelsBefore) {
+        static final Start NEW = new Start(1, null, 0);
     }
 
     private final String id;

@@ -114,7 +114,7 @@ public class AudioSessions implements AudioSession.Host {
                     + (st == null ? "not configured" : st.label()) + "; see /q/health/ready", true, 1013);
         }
         if (settings.sessionId() == null) {
-            return create(UUID.randomUUID().toString(), settings, listener, new AudioSession.Start(1, null));
+            return create(UUID.randomUUID().toString(), settings, listener, AudioSession.Start.NEW);
         }
         String id = settings.sessionId();
         AudioSession live = sessions.get(id);
@@ -144,7 +144,7 @@ public class AudioSessions implements AudioSession.Host {
                     + " cannot be started or resumed safely; retry later", true, 1013);
         }
         if (stored.isEmpty()) {
-            return new AudioSession.Start(1, null);
+            return AudioSession.Start.NEW;
         }
         SessionStore.StoredSession s = stored.get();
         if (s.document() != null) {
@@ -164,7 +164,7 @@ public class AudioSessions implements AudioSession.Host {
         }
         LOG.infof("session %s: continued from the store at %d samples, segment %d", id, cp == null ? 0 : cp.samples(),
                 SessionArchive.nextSegmentId(s));
-        return new AudioSession.Start(SessionArchive.nextSegmentId(s), cp);
+        return new AudioSession.Start(SessionArchive.nextSegmentId(s), cp, SessionArchive.labelsUsed(s));
     }
 
     private static StreamFormat format(AudioCheckpoint cp) {
@@ -203,7 +203,7 @@ public class AudioSessions implements AudioSession.Host {
         return new AudioSession(id, new StreamSettings(id, settings.format(), settings.language(),
                 settings.vad(), interim, wantSpeakers), silero, scorer, sink, archive, this, executor, audio.maxBufferedBytes(),
                 audio.maxSessionDuration().toSeconds(), config.maxUndeliveredEvents(), config.checkpointInterval(), start,
-                interimIntervalSamples, wantSpeakers ? SpeakerStage.of(speakers) : SpeakerStage.off());
+                interimIntervalSamples, wantSpeakers ? SpeakerStage.of(speakers, start.labelsBefore()) : SpeakerStage.off());
     }
 
     /** Whether a session with this id is open (connected or resumable). */

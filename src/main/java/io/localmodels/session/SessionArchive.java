@@ -155,6 +155,18 @@ public class SessionArchive {
         return s.segments().stream().mapToInt(TranscriptLine::segmentId).max().orElse(0) + 1;
     }
 
+    /** The highest speaker number (Sn) the stored lines use; 0 when none. */
+    static int labelsUsed(SessionStore.StoredSession s) {
+        int most = 0;
+        for (TranscriptLine l : s.segments()) {
+            String label = l.speaker();
+            if (label != null && label.matches("S\\d{1,6}")) {
+                most = Math.max(most, Integer.parseInt(label.substring(1)));
+            }
+        }
+        return most;
+    }
+
     /** When a stored session that has not ended stops being resumable. */
     Instant resumableUntil(SessionStore.StoredSession s) {
         return s.updatedAt().plus(config.resumeWindow());

@@ -19,8 +19,9 @@ record SpeakerStage(SpeakerService.Tracking tracking, String unavailable) {
         return new SpeakerStage(null, null);
     }
 
-    static SpeakerStage of(SpeakerService service) {
-        Optional<SpeakerService.Tracking> t = service.track();
+    /** {@code labelsBefore}: the highest Sn the session's stored lines use (0 for a new session). */
+    static SpeakerStage of(SpeakerService service, int labelsBefore) {
+        Optional<SpeakerService.Tracking> t = service.track(labelsBefore);
         return t.map(tracking -> new SpeakerStage(tracking, null))
                 .orElseGet(() -> new SpeakerStage(null, service.unavailable().orElse("no speaker embedding is loaded")));
     }

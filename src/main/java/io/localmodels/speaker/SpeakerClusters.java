@@ -25,6 +25,8 @@ public final class SpeakerClusters {
 
     private final double threshold;
     private final int maxSpeakers;
+    /** Labels already used before this process held the session (a resume after a restart): numbering goes on after them. */
+    private final int labelsBefore;
     private final List<double[]> centroids = new ArrayList<>();
     private final List<Entry> entries = new ArrayList<>();
     /** Online choice per segment: a cluster index, or -1 for "the previous utterance's speaker". */
@@ -32,8 +34,22 @@ public final class SpeakerClusters {
     private int lastCluster;
 
     public SpeakerClusters(double threshold, int maxSpeakers) {
+        this(threshold, maxSpeakers, 0);
+    }
+
+    /**
+     * {@code labelsBefore}: the session's stored lines already use S1…S{labelsBefore} (it was held by a
+     * process that is gone, and its voice prints went with it): new speakers are numbered after them,
+     * so that a label never names two people in one transcript. The same person may then carry two labels.
+     */
+    public SpeakerClusters(double threshold, int maxSpeakers, int labelsBefore) {
         this.threshold = threshold;
         this.maxSpeakers = Math.max(1, maxSpeakers);
+        this.labelsBefore = Math.max(0, labelsBefore);
+    }
+
+    private String label(int cluster) {
+        return "S" + (labelsBefore + cluster + 1);
     }
 
     /**
@@ -43,7 +59,7 @@ public final class SpeakerClusters {
     public String assign(int segmentId, float[] embedding, double seconds) {
         if (embedding == null) {
             online.put(segmentId, -1);
-            return "S" + (lastCluster + 1);
+            return label(lastCluster);
         }
         double[] u = Vectors.unit(embedding);
         int best = nearest(centroids, u);
@@ -58,7 +74,7 @@ public final class SpeakerClusters {
         }
         lastCluster = best;
         online.put(segmentId, best);
-        return "S" + (best + 1);
+        return label(best);
     }
 
     public int speakers() {
@@ -96,7 +112,7 @@ public final class SpeakerClusters {
                 finalCluster.put(entries.get(i).segmentId(), cluster[i]);
             }
         }
-        // S1, S2, … by first appearance; an utterance without a vector keeps the previous speaker, one
+        // S1, S2, … (after labelsBefore) by first appearance; an utterance without a vector keeps the previous speaker, one
         // past the remembered ones follows its online cluster (through merges)
         Map<Integer, String> names = new HashMap<>();
         Map<Integer, String> labels = new LinkedHashMap<>();
@@ -104,7 +120,7 @@ public final class SpeakerClusters {
         for (Map.Entry<Integer, Integer> e : online.entrySet()) {
             int c = e.getValue() < 0 ? previous : finalCluster.getOrDefault(e.getKey(), resolve(merged, e.getValue()));
             previous = c;
-            labels.put(e.getKey(), names.computeIfAbsent(c, k -> "S" + (names.size() + 1)));
+            labels.put(e.getKey(), names.computeIfAbsent(c, k -> label(names.size())));
         }
         return labels;
     }

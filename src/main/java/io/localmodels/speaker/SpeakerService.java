@@ -152,9 +152,10 @@ public class SpeakerService {
         return config.splitThreshold().orElse(builtin ? 0.60 : 0.30);
     }
 
-    /** A new session's tracking; empty while no embedding is ready. */
-    public Optional<Tracking> track() {
-        return embedder == null ? Optional.empty() : Optional.of(new Tracking(new SpeakerClusters(threshold(), config.maxSpeakers()), this));
+    /** A session's tracking, its labels numbered after {@code labelsBefore}; empty while no embedding is ready. */
+    public Optional<Tracking> track(int labelsBefore) {
+        return embedder == null ? Optional.empty()
+                : Optional.of(new Tracking(new SpeakerClusters(threshold(), config.maxSpeakers(), labelsBefore), this));
     }
 
     /**
