@@ -70,6 +70,11 @@ public final class OnnxSpeakerEmbedder implements SpeakerEmbedder {
         this.featuresInput = inputs.get(0);
         this.lengthInput = layout == Layout.NEMO ? inputs.get(1) : null;
         this.embeddingOutput = layout == Layout.NEMO ? outputs.get(1) : outputs.get(0);
+        long[] out = ((TensorInfo) s.getOutputInfo().get(embeddingOutput).getInfo()).getShape();
+        if (out.length != 2) {
+            throw new IllegalArgumentException(handle.file() + ": output " + embeddingOutput + " has " + out.length
+                    + " dimensions; a speaker model answers [1, dim]");
+        }
         long[] shape = ((TensorInfo) s.getInputInfo().get(featuresInput).getInfo()).getShape();
         if (shape.length != 3) {
             throw new IllegalArgumentException(handle.file() + ": input " + featuresInput + " has " + shape.length
