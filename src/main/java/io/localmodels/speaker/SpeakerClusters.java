@@ -54,10 +54,12 @@ public final class SpeakerClusters {
 
     /**
      * The online label of one utterance ({@code seconds} weighs it in its centroid). A null
-     * embedding (the embedder failed or was too busy) keeps the previous utterance's speaker.
+     * embedding (the embedder failed or was too busy), or one of another size than the session's
+     * first, keeps the previous utterance's speaker.
      */
     public String assign(int segmentId, float[] embedding, double seconds) {
-        if (embedding == null) {
+        if (embedding == null || (!centroids.isEmpty() && centroids.get(0).length != embedding.length)) {
+            // no print, or one of another embedder (the service's model changed under a live session)
             online.put(segmentId, -1);
             return label(lastCluster);
         }

@@ -57,6 +57,15 @@ class SpeakerClustersTest {
     }
 
     @Test
+    void aPrintOfAnotherSizeIsTreatedAsNone() {
+        SpeakerClusters c = new SpeakerClusters(0.8, 8);
+        assertEquals(List.of("S1", "S2"), assign(c, 0, 90));
+        assertEquals("S2", c.assign(3, new float[] {1, 0, 0, 0, 0}, 1.0));
+        assertEquals(2, c.speakers());
+        assertEquals("S2", c.finalLabels().get(3));
+    }
+
+    @Test
     void theFinalPassMergesSpeakersThatTurnedOutAlikeAndNumbersThemAgain() {
         // one voice whose second utterance was off (40°) starts S2 online; the utterances between
         // (19-22°, nearer 0° than 40°) pull S1 towards it until the two centroids are as alike as the threshold
