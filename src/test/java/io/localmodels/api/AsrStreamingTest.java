@@ -1,5 +1,6 @@
 package io.localmodels.api;
 
+import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Wav;
 import io.localmodels.testing.WhisperFixtures;
@@ -14,14 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,8 +37,7 @@ class AsrStreamingTest {
     void ready() {
         WhisperFixtures.dir();
         SharedFiles.require("models/silero-vad/silero_vad.onnx");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitAsr();
     }
 
     @Test

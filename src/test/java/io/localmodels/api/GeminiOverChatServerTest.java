@@ -1,5 +1,6 @@
 package io.localmodels.api;
 
+import io.localmodels.testing.Readiness;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.localmodels.testing.FakeChatServer;
 import io.localmodels.testing.SharedFiles;
@@ -11,11 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.Base64;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,8 +33,7 @@ class GeminiOverChatServerTest {
     void ready() {
         WhisperFixtures.dir();
         SharedFiles.require("models/yolox-nano/yolox_nano.onnx");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitAsr();
         FakeChatResource.server.reset();
         FakeChatResource.server.answerWith(r -> FakeChatServer.Reply.content("Un perro delante de una bicicleta."));
     }

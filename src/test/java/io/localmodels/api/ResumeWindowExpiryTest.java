@@ -1,5 +1,6 @@
 package io.localmodels.api;
 
+import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Wav;
 import io.localmodels.testing.WhisperFixtures;
@@ -20,7 +21,6 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -55,8 +55,7 @@ class ResumeWindowExpiryTest {
         WhisperFixtures.dir();
         SharedFiles.require("models/silero-vad/silero_vad.onnx");
         byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitAsr();
         String id = "expiry-1" + RUN;
         int cut = 7 * 32000; // inside jfk.wav's third utterance (5.4–7.6 s)
         try (WsClient ws = WsClient.connect(vertx, base)) {

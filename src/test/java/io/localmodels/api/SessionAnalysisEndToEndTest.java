@@ -1,5 +1,6 @@
 package io.localmodels.api;
 
+import io.localmodels.testing.Readiness;
 import io.localmodels.analysis.OpenAiAnalysisEngineTest;
 import io.localmodels.testing.FakeChatServer;
 import io.localmodels.testing.SharedFiles;
@@ -17,11 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,8 +46,7 @@ class SessionAnalysisEndToEndTest {
         WhisperFixtures.dir();
         SharedFiles.require("models/silero-vad/silero_vad.onnx");
         pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitAsr();
         FakeChatResource.server.reset();
         FakeChatResource.server.answerWith(r -> FakeChatServer.Reply.content(OpenAiAnalysisEngineTest.GOOD));
     }

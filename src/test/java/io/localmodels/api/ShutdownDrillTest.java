@@ -1,5 +1,6 @@
 package io.localmodels.api;
 
+import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Wav;
 import io.localmodels.testing.WhisperFixtures;
@@ -71,8 +72,7 @@ class ShutdownDrillTest {
         WhisperFixtures.dir();
         SharedFiles.require("models/silero-vad/silero_vad.onnx");
         byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitAsr();
         // the Gemini Live part needs the fixture LLM; without it only that part is left out, with its reason printed
         boolean withLive = io.localmodels.testing.LlamaFixtures.modelOrNull() != null;
         if (withLive) {

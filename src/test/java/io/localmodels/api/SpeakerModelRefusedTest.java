@@ -1,9 +1,6 @@
 package io.localmodels.api;
 
-import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
-import io.localmodels.testing.SpeakerFixtures;
-import io.localmodels.testing.WhisperFixtures;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -46,10 +43,7 @@ class SpeakerModelRefusedTest {
 
     @BeforeEach
     void ready() {
-        WhisperFixtures.dir();
-        SpeakerFixtures.dir();
-        SharedFiles.require("models/silero-vad/silero_vad.onnx");
-        Readiness.awaitAsr();
+        SpeakerModelTest.fixturesAndAsrReady();
     }
 
     @Test

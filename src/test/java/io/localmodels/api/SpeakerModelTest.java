@@ -67,6 +67,11 @@ class SpeakerModelTest {
 
     @BeforeEach
     void ready() {
+        fixturesAndAsrReady();
+    }
+
+    /** The fixtures both speaker-model tests need (they skip, saying why, without them), and Whisper loaded. */
+    static void fixturesAndAsrReady() {
         WhisperFixtures.dir();
         SpeakerFixtures.dir();
         SharedFiles.require("models/silero-vad/silero_vad.onnx");

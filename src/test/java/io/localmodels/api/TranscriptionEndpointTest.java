@@ -1,5 +1,6 @@
 package io.localmodels.api;
 
+import io.localmodels.testing.Readiness;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.localmodels.asr.AsrRequest;
@@ -20,12 +21,10 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -42,8 +41,7 @@ class TranscriptionEndpointTest {
     void ready() {
         WhisperFixtures.dir();
         SharedFiles.require("models/silero-vad/silero_vad.onnx");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitAsr();
     }
 
     /** A WAV whose header claims a chunk of {@code size} bytes (as an unsigned 32-bit number). */

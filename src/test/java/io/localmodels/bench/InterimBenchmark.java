@@ -1,5 +1,6 @@
 package io.localmodels.bench;
 
+import io.localmodels.testing.Readiness;
 import io.localmodels.api.WhisperFixtureProfile;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Wav;
@@ -17,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,9 +29,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Not part of the suite (run explicitly, see docs/benchmarks.md). Interim results on the fixture
@@ -63,8 +60,7 @@ class InterimBenchmark {
     @Test
     void interimCostAndLatency() throws Exception {
         WhisperFixtures.dir();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitAsr();
         byte[] pcm = Wav.read(SharedFiles.require("audio/silero-test.wav")).pcm();
         List<String> lines = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
