@@ -1,13 +1,7 @@
 package io.localmodels.testing;
 
-import org.junit.jupiter.api.Assumptions;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The tiny random-weight GGUF models made by {@code src/test/python/make_gguf_fixture.py} (NumPy
@@ -27,31 +21,8 @@ public final class LlamaFixtures {
         if (ready != null) {
             return ready;
         }
-        try {
-            String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(SCRIPT)));
-            Path out = Path.of("target/gguf-fixtures").toAbsolutePath();
-            Path stamp = out.resolve(".complete");
-            if (Files.isRegularFile(stamp) && Files.readString(stamp).strip().equals(digest)) {
-                return ready = out;
-            }
-            String python = python();
-            if (python == null) {
-                String reason = "SKIPPED: needs Python with NumPy (apt-get install python3-numpy, or set LMA_PYTHON) for the GGUF fixtures";
-                System.err.println(reason);
-                Assumptions.abort(reason);
-            }
-            Path log = Files.createDirectories(Path.of("target")).resolve("gguf-fixtures.log");
-            Process p = new ProcessBuilder(python, SCRIPT.toString(), out.toString()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("GGUF fixture generator failed; see " + log + ":\n" + Files.readString(log));
-            }
-            Files.writeString(stamp, digest);
-            return ready = out;
-        } catch (IOException | InterruptedException | java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ready = Python.generateOnce(SCRIPT, Path.of("target/gguf-fixtures").toAbsolutePath(), "import numpy",
+                "Python with NumPy (apt-get install python3-numpy, or set LMA_PYTHON) for the GGUF fixtures", "GGUF fixtures", 5);
     }
 
     public static Path model() {
@@ -65,9 +36,5 @@ public final class LlamaFixtures {
         } catch (org.opentest4j.TestAbortedException e) {
             return null;
         }
-    }
-
-    private static String python() throws InterruptedException {
-        return Python.find("import numpy");
     }
 }

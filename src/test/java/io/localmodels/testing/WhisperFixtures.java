@@ -2,14 +2,10 @@ package io.localmodels.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The tiny random-weight Whisper models and PyTorch goldens made by
@@ -20,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 public final class WhisperFixtures {
 
     private static final Path SCRIPT = Path.of("src/test/python/make_whisper_fixtures.py");
+    static final String WITH_TORCH = "import torch, onnx, numpy";
+    static final String NEEDS_TORCH = "Python with torch, onnx and numpy (apt-get install python3-torch python3-onnx python3-numpy, or set LMA_PYTHON)";
     private static Path ready;
 
     private WhisperFixtures() {
@@ -32,30 +30,9 @@ public final class WhisperFixtures {
         Path tokenizer = SharedFiles.require("models/whisper-tokenizer/tokenizer.json").getParent();
         SharedFiles.require("models/whisper-tokenizer/mel_filters.npz");
         Path audio = SharedFiles.require("audio/jfk.wav").getParent();
-        try {
-            String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(SCRIPT)));
-            Path out = Path.of("target/whisper-fixtures").toAbsolutePath();
-            Path stamp = out.resolve(".complete");
-            if (Files.isRegularFile(stamp) && Files.readString(stamp).strip().equals(digest)) {
-                return ready = out;
-            }
-            String python = python();
-            if (python == null) {
-                skip("Python with torch, onnx and numpy (apt-get install python3-torch python3-onnx python3-numpy, or set LMA_PYTHON)");
-            }
-            Path log = Files.createDirectories(Path.of("target")).resolve("whisper-fixtures.log");
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(python, SCRIPT.toString(), out.toString(), "--tokenizer", tokenizer.toString(),
-                    "--audio", audio.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("fixture generator failed; see " + log + ":\n" + Files.readString(log));
-            }
-            System.err.printf("generated Whisper fixtures in %.1f s (%s)%n", (System.nanoTime() - t0) / 1e9, out);
-            return ready = out;
-        } catch (IOException | InterruptedException | java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ready = Python.generateOnce(SCRIPT, Path.of("target/whisper-fixtures").toAbsolutePath(), WITH_TORCH,
+                NEEDS_TORCH,
+                "Whisper fixtures", 10, "--tokenizer", tokenizer.toString(), "--audio", audio.toString());
     }
 
     /**
@@ -108,13 +85,7 @@ public final class WhisperFixtures {
         }
     }
 
-    private static void skip(String what) {
-        String reason = "SKIPPED: needs " + what;
-        System.err.println(reason);
-        Assumptions.abort(reason);
-    }
-
     private static String python() throws InterruptedException {
-        return Python.find("import torch, onnx, numpy");
+        return Python.find(WITH_TORCH);
     }
 }
