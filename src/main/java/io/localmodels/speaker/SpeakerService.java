@@ -47,7 +47,6 @@ public class SpeakerService {
     private final Counter skipped;
     private volatile SpeakerEmbedder embedder;
     private volatile String unavailable;
-    private volatile boolean builtin = true;
 
     public SpeakerService(SpeakerConfig config, OnnxRuntime runtime, HubFetcher hub, ModelsConfig models, MeterRegistry meters) {
         this.config = config;
@@ -80,7 +79,7 @@ public class SpeakerService {
             return;
         }
         if (source instanceof SpeakerModelSource.Builtin) {
-            use(new CepstralEmbedder(), true);
+            use(new CepstralEmbedder());
             return;
         }
         loader.start(() -> load(source));
@@ -101,7 +100,7 @@ public class SpeakerService {
         try {
             var file = SpeakerModelSource.locate(source, hub, new DownloadProgress());
             handle = runtime.openFor("speaker", file);
-            use(new OnnxSpeakerEmbedder(runtime.environment(), handle), false);
+            use(new OnnxSpeakerEmbedder(runtime.environment(), handle));
         } catch (HubException e) {
             fail(source + ": " + e.describe(), handle);
         } catch (Exception e) {
@@ -122,8 +121,7 @@ public class SpeakerService {
     }
 
     /** Installs an embedder (tests give their own). */
-    public void use(SpeakerEmbedder e, boolean isBuiltin) {
-        builtin = isBuiltin;
+    public void use(SpeakerEmbedder e) {
         embedder = e;
         unavailable = null;
         LOG.infof("speakers: %s (join at %.2f, split below %s)", e.name(), threshold(),
@@ -144,12 +142,17 @@ public class SpeakerService {
         return e == null ? null : e.name();
     }
 
+    /** A trained model's prints spread wider than the built-in one's, so its default thresholds are lower. */
+    private boolean trained() {
+        return embedder instanceof OnnxSpeakerEmbedder;
+    }
+
     double threshold() {
-        return config.threshold().orElse(builtin ? 0.81 : 0.50);
+        return config.threshold().orElse(trained() ? 0.50 : 0.81);
     }
 
     double splitThreshold() {
-        return config.splitThreshold().orElse(builtin ? 0.60 : 0.30);
+        return config.splitThreshold().orElse(trained() ? 0.30 : 0.60);
     }
 
     /** A session's tracking, its labels numbered after {@code labelsBefore}; empty while no embedding is ready. */

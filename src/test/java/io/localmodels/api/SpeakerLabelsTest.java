@@ -189,13 +189,13 @@ class SpeakerLabelsTest {
         // jfk.wav's four utterances are each too short to be searched for a change: one print each.
         // 0° then 40° (cos 0.77 < 0.81) starts S2 online; 19° and 21° join S1 and pull it to 13°, as
         // alike as the threshold to S2's 40°, so the end-of-session pass merges them
-        service.use(new Angles(new double[] {0, 40, 19, 21}, new java.util.concurrent.atomic.AtomicInteger()), true);
+        service.use(new Angles(new double[] {0, 40, 19, 21}, new java.util.concurrent.atomic.AtomicInteger()));
         try {
             List<JsonObject> messages = stream(SharedFiles.require("audio/jfk.wav"), null);
             assertEquals(List.of("S1", "S2", "S1", "S1"), onlineTurns(messages).stream().map(DiarizationError.Turn::speaker).toList());
             assertEquals(List.of("S1", "S1", "S1", "S1"), finalTurns(messages).stream().map(DiarizationError.Turn::speaker).toList());
         } finally {
-            service.use(new io.localmodels.speaker.CepstralEmbedder(), true);
+            service.use(new io.localmodels.speaker.CepstralEmbedder());
         }
     }
 
