@@ -75,7 +75,7 @@ final class LlamaAnalysisEngine extends ChunkedAnalysisEngine {
     String grammar() {
         String g = grammar;
         if (g == null) {
-            g = LlmGrammars.compactFromJsonSchema(AnalysisJson.schema().toString());
+            g = LlmGrammars.compactFromJsonSchema(AnalysisJson.schema());
             long bound = GrammarBound.maxBytes(g);
             if (bound == GrammarBound.UNBOUNDED) {
                 throw new IllegalStateException("the analysis schema's grammar is unbounded");

@@ -150,7 +150,7 @@ final class ChatRequests {
                     throw invalid("response_format.json_schema.schema must be a JSON schema object");
                 }
                 try {
-                    return LlmGrammars.fromJsonSchema(schema.toString());
+                    return LlmGrammars.fromJsonSchema(schema);
                 } catch (RuntimeException e) {
                     throw invalid("response_format.json_schema.schema cannot be turned into a grammar: " + e.getMessage());
                 }

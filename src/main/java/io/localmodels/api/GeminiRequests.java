@@ -249,7 +249,7 @@ final class GeminiRequests {
             return LlmGrammars.jsonObject();
         }
         try {
-            return LlmGrammars.fromJsonSchema(schema.toString());
+            return LlmGrammars.fromJsonSchema(schema);
         } catch (RuntimeException e) {
             throw invalid("generationConfig.responseSchema cannot be enforced: " + e.getMessage());
         }

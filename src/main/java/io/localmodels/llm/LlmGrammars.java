@@ -1,5 +1,6 @@
 package io.localmodels.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import de.kherud.llama.LlamaModel;
 
 /** GBNF grammars from JSON schemas (llama.cpp's own converter), and the compact form with a provable length bound. */
@@ -15,10 +16,31 @@ public final class LlmGrammars {
     private LlmGrammars() {
     }
 
-    /** llama.cpp's conversion of a JSON schema (the one its server uses for response_format). */
-    public static String fromJsonSchema(String schema) {
+    /**
+     * llama.cpp's conversion of a JSON schema (the one its server uses for response_format), after
+     * {@link SchemaCheck} has refused, in Java, whatever the native converter would die on, and with
+     * the expanded grammar bounded ({@link GrammarSize}). Throws {@link SchemaRefusedException}.
+     */
+    public static String fromJsonSchema(JsonNode schema) {
+        SchemaCheck.check(schema);
+        String grammar = convert(schema.toString());
+        long elements;
+        try {
+            elements = GrammarSize.elements(grammar);
+        } catch (IllegalArgumentException e) {
+            throw new SchemaRefusedException("$", "llama.cpp's converter wrote a grammar this service cannot check (" + e.getMessage() + ")");
+        }
+        if (elements > GrammarSize.MAX_ELEMENTS) {
+            throw new SchemaRefusedException("$", "its grammar expands to " + elements + " elements; the limit is " + GrammarSize.MAX_ELEMENTS
+                    + " (lower maxLength, maxItems or a pattern's counts)");
+        }
+        return grammar;
+    }
+
+    /** Native code: only for schemas {@link SchemaCheck} passed. */
+    private static String convert(String checkedSchema) {
         LlamaNatives.prepare();
-        return LlamaModel.jsonSchemaToGrammar(schema);
+        return LlamaModel.jsonSchemaToGrammar(checkedSchema);
     }
 
     private static volatile String jsonObject;
@@ -27,7 +49,7 @@ public final class LlmGrammars {
     public static String jsonObject() {
         String g = jsonObject;
         if (g == null) {
-            g = fromJsonSchema("{\"type\":\"object\"}");
+            g = convert("{\"type\":\"object\"}");
             jsonObject = g;
         }
         return g;
@@ -38,7 +60,7 @@ public final class LlmGrammars {
      * throws when the converter's rules are not the ones this rewrites (a newer llama.cpp), rather
      * than silently keep a weaker bound.
      */
-    public static String compactFromJsonSchema(String schema) {
+    public static String compactFromJsonSchema(JsonNode schema) {
         String g = fromJsonSchema(schema);
         if (!g.contains(SPACE) || (g.contains("char ::=") && !g.contains(CHAR))) {
             throw new IllegalStateException("llama.cpp's schema converter wrote rules this service does not know:\n" + g);

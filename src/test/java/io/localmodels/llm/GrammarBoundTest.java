@@ -3,6 +3,8 @@ package io.localmodels.llm;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** The longest text of small grammars, counted by hand. */
 class GrammarBoundTest {
@@ -29,10 +31,10 @@ class GrammarBoundTest {
     }
 
     @Test
-    void theCompactAnalysisStyleGrammarIsBoundedAndTheDefaultOneIsNot() {
-        String schema = "{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\",\"maxLength\":10},"
+    void theCompactAnalysisStyleGrammarIsBoundedAndTheDefaultOneIsNot() throws Exception {
+        JsonNode schema = new ObjectMapper().readTree("{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\",\"maxLength\":10},"
                 + "\"l\":{\"type\":\"array\",\"maxItems\":2,\"items\":{\"type\":\"string\",\"maxLength\":3}}},\"required\":[\"s\",\"l\"],"
-                + "\"additionalProperties\":false}";
+                + "\"additionalProperties\":false}");
         // {"s":"<10 chars>","l":["<3>","<3>"]}: 20 bytes of punctuation and keys, 16 characters of at most 3 bytes,
         // and one optional space at each of the converter's 13 space positions (3 in root, 2 + 1 around s, 2 + 3 around l, 2 in items)
         long bound = GrammarBound.maxBytes(LlmGrammars.compactFromJsonSchema(schema));

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The embedded llama.cpp on the fixture GGUF: loading and its failures, streaming, cancellation, limits. */
 class LlmServiceTest {
@@ -172,8 +173,8 @@ class LlmServiceTest {
 
     @Test
     void aGrammarHoldsTheAnswer() throws Exception {
-        String grammar = LlmGrammars.fromJsonSchema("{\"type\":\"object\",\"properties\":{\"ok\":{\"type\":\"boolean\"}},\"required\":[\"ok\"],"
-                + "\"additionalProperties\":false}");
+        String grammar = LlmGrammars.fromJsonSchema(new ObjectMapper().readTree(
+                "{\"type\":\"object\",\"properties\":{\"ok\":{\"type\":\"boolean\"}},\"required\":[\"ok\"],\"additionalProperties\":false}"));
         for (int seed = 1; seed <= 5; seed++) {
             Generation g = llm.generate(GenerationRequest.of(hello(), 1.0, 64, grammar, seed)).get();
             String compact = g.text().replaceAll("\\s", "");
