@@ -20,10 +20,7 @@ import java.util.regex.Pattern;
 final class AudioProtocol {
 
     /** Strict: a repeated key or anything after the object is a malformed message, not something to guess at. */
-    static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    static final ObjectMapper JSON = StrictJson.MAPPER;
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Set<String> CONFIG_FIELDS = Set.of("type", "session_id", "sample_rate", "encoding", "language",
             "channels", "vad", "interim", "speakers");

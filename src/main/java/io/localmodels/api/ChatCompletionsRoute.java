@@ -72,7 +72,7 @@ public class ChatCompletionsRoute {
         try {
             JsonNode body;
             try {
-                body = JSON.readTree(rc.body().asString("UTF-8"));
+                body = StrictJson.MAPPER.readTree(rc.body().asString("UTF-8"));
             } catch (Exception e) {
                 throw new ApiException(400, "invalid_json", "the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
             }

@@ -45,14 +45,14 @@ final class ChatRequests {
         JsonNode cap = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens") : body.path("max_tokens");
         int maxTokens = defaultMaxTokens;
         if (!cap.isMissingNode() && !cap.isNull()) {
-            if (!cap.canConvertToInt() || cap.asInt() < 1 || cap.asInt() > maxTokensCeiling) {
+            if (!cap.isIntegralNumber() || !cap.canConvertToInt() || cap.asInt() < 1 || cap.asInt() > maxTokensCeiling) {
                 throw invalid("'max_tokens' must be an integer from 1 to " + maxTokensCeiling + " (lma.llm.max-tokens)");
             }
             maxTokens = cap.asInt();
         }
         int seed = -1;
         if (body.hasNonNull("seed")) {
-            if (!body.get("seed").canConvertToLong()) {
+            if (!body.get("seed").isIntegralNumber() || !body.get("seed").canConvertToLong()) {
                 throw invalid("'seed' must be an integer");
             }
             seed = (int) (body.get("seed").asLong() & 0x7fffffff);

@@ -44,7 +44,7 @@ final class GeminiLiveMessages {
     static ClientMessage parse(String text) {
         JsonNode message;
         try {
-            message = JSON.readTree(text);
+            message = StrictJson.MAPPER.readTree(text);
         } catch (Exception e) {
             throw GeminiRequests.invalid("Invalid JSON payload received. " + e.getMessage().lines().findFirst().orElse(""));
         }

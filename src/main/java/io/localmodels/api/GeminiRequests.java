@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a Gemini {@code GenerateContentRequest} (camelCase or snake_case, as Google's JSON parser
@@ -23,6 +25,7 @@ final class GeminiRequests {
     /** Top-level fields, by their camelCase name; the snake_case spelling is taken too. */
     private static final Set<String> TOP = Set.of("contents", "systemInstruction", "generationConfig", "safetySettings", "model",
             "tools", "toolConfig", "cachedContent", "labels");
+    private static final Pattern PCM_RATE = Pattern.compile("rate=(\\d+)");
     private static final Set<String> CONFIG = Set.of("temperature", "topP", "topK", "maxOutputTokens", "stopSequences", "candidateCount",
             "responseMimeType", "responseSchema", "responseJsonSchema", "responseModalities", "seed", "presencePenalty",
             "frequencyPenalty", "thinkingConfig");
@@ -104,18 +107,22 @@ final class GeminiRequests {
         int maxTokens = defaultMaxTokens;
         JsonNode cap = field(config, "maxOutputTokens");
         if (!cap.isMissingNode() && !cap.isNull()) {
-            if (!cap.canConvertToInt() || cap.asInt() < 1 || cap.asInt() > maxTokensCeiling) {
+            long n = int32(cap, "generationConfig.maxOutputTokens");
+            if (n < 1 || n > maxTokensCeiling) {
                 throw invalid("generationConfig.maxOutputTokens must be an integer from 1 to " + maxTokensCeiling);
             }
-            maxTokens = cap.asInt();
+            maxTokens = (int) n;
         }
         JsonNode candidates = field(config, "candidateCount");
-        if (!candidates.isMissingNode() && !candidates.isNull() && candidates.asInt(-1) != 1) {
+        if (!candidates.isMissingNode() && !candidates.isNull() && int32(candidates, "generationConfig.candidateCount") != 1) {
             throw invalid("generationConfig.candidateCount must be 1: one candidate per request");
         }
         JsonNode modalities = field(config, "responseModalities");
+        if (!modalities.isMissingNode() && !modalities.isNull() && !modalities.isArray()) {
+            throw invalid("Invalid value at 'generationConfig.responseModalities': must be a list");
+        }
         for (JsonNode m : modalities) {
-            if (!m.asText().equalsIgnoreCase("TEXT")) {
+            if (!m.isTextual() || !m.asText().equalsIgnoreCase("TEXT")) {
                 throw invalid("generationConfig.responseModalities: only TEXT is supported (this server has no speech or image synthesis);"
                         + " got '" + m.asText() + "'");
             }
@@ -126,10 +133,19 @@ final class GeminiRequests {
             if (!stops.isArray() || stops.size() > 5) {
                 throw invalid("generationConfig.stopSequences must be a list of at most 5 strings");
             }
-            stops.forEach(s -> stop.add(s.asText()));
+            for (JsonNode s : stops) {
+                if (!s.isTextual()) {
+                    throw invalid("Invalid value at 'generationConfig.stopSequences' (TYPE_STRING), " + s);
+                }
+                stop.add(s.textValue());
+            }
         }
         JsonNode seedField = field(config, "seed");
-        int seed = seedField.canConvertToLong() ? (int) (seedField.asLong() & 0x7fffffff) : -1;
+        int seed = seedField.isMissingNode() || seedField.isNull() ? -1 : (int) (int32(seedField, "generationConfig.seed") & 0x7fffffff);
+        JsonNode topK = field(config, "topK");
+        if (!topK.isMissingNode() && !topK.isNull()) {
+            int32(topK, "generationConfig.topK");
+        }
         JsonNode schema = jsonSchema(config);
         boolean json = schema != null || field(config, "responseMimeType").asText("").equals("application/json");
         return new GeminiCall(turns, temperature, topP, maxTokens, stop, json, schema, grammar(json, schema), seed);
@@ -167,7 +183,10 @@ final class GeminiRequests {
             JsonNode p = parts.get(i);
             String at = where + ".parts[" + i + "]";
             if (p.has("text")) {
-                out.add(new Part.Text(p.get("text").asText()));
+                if (!p.get("text").isTextual()) {
+                    throw invalid("Invalid value at '" + at + ".text' (TYPE_STRING), " + p.get("text"));
+                }
+                out.add(new Part.Text(p.get("text").textValue()));
             } else if (!field(p, "inlineData").isMissingNode()) {
                 out.add(media(field(p, "inlineData"), at + ".inlineData"));
             } else if (!field(p, "fileData").isMissingNode()) {
@@ -204,12 +223,24 @@ final class GeminiRequests {
     }
 
     private static int pcmRate(String mime, String where) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rate=(\\d+)").matcher(mime);
-        int rate = m.find() ? Integer.parseInt(m.group(1)) : 16000;
+        Matcher m = PCM_RATE.matcher(mime);
+        long rate = m.find() ? (m.group(1).length() > 6 ? Long.MAX_VALUE : Long.parseLong(m.group(1))) : 16000;
         if (rate < 8000 || rate > 48000) {
-            throw invalid(where + ": audio/pcm rate must be 8000 to 48000; got " + rate);
+            throw invalid(where + ": audio/pcm rate must be 8000 to 48000; got " + m.group(1));
         }
-        return rate;
+        return (int) rate;
+    }
+
+    /** A proto3 int32 as Google reads it from JSON: a whole number, or a string holding one. */
+    static long int32(JsonNode v, String where) {
+        String text = v.isTextual() ? v.textValue().strip() : v.isIntegralNumber() ? v.asText() : null;
+        if (v.isFloatingPointNumber() && v.asDouble() == Math.rint(v.asDouble()) && Math.abs(v.asDouble()) <= Integer.MAX_VALUE) {
+            text = Long.toString((long) v.asDouble());
+        }
+        if (text == null || !text.matches("-?[0-9]{1,10}") || Long.parseLong(text) > Integer.MAX_VALUE || Long.parseLong(text) < Integer.MIN_VALUE) {
+            throw invalid("Invalid value at '" + where + "' (TYPE_INT32), " + v);
+        }
+        return Long.parseLong(text);
     }
 
     private static double number(JsonNode config, String name, double dflt, double min, double max) {
@@ -284,12 +315,20 @@ final class GeminiRequests {
                 }
                 case "enum", "required", "format", "minimum", "maximum", "pattern" -> out.set(f.getKey(), f.getValue());
                 case "minItems", "maxItems", "minLength", "maxLength", "minProperties", "maxProperties" ->
-                        out.set(f.getKey(), f.getValue().isTextual() ? JsonNodeFactory.instance.numberNode(Long.parseLong(f.getValue().asText()))
-                                : f.getValue());
+                        out.set(f.getKey(), JsonNodeFactory.instance.numberNode(int64(f.getValue(), "generationConfig." + where + "." + f.getKey())));
                 default -> throw invalid("generationConfig." + where + "." + f.getKey() + " is not a Schema field this server can enforce");
             }
         }
         return out;
+    }
+
+    /** Gemini's Schema counts are int64, which proto3 JSON writes as strings: either form, a whole number. */
+    private static long int64(JsonNode v, String where) {
+        String text = v.isTextual() ? v.textValue().strip() : v.isIntegralNumber() ? v.asText() : null;
+        if (text == null || !text.matches("-?[0-9]{1,18}")) {
+            throw invalid("Invalid value at '" + where + "' (TYPE_INT64), " + v);
+        }
+        return Long.parseLong(text);
     }
 
     static ApiException invalid(String message) {

@@ -164,7 +164,7 @@ public class GeminiRoute {
     private Prepared prepare(String text, boolean count) {
         JsonNode body;
         try {
-            body = JSON.readTree(text);
+            body = StrictJson.MAPPER.readTree(text);
         } catch (Exception e) {
             throw new ApiException(400, "INVALID_ARGUMENT", "Invalid JSON payload received. " + e.getMessage().lines().findFirst().orElse(""));
         }

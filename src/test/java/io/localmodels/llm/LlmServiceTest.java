@@ -1,5 +1,6 @@
 package io.localmodels.llm;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.localmodels.testing.LlamaFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The embedded llama.cpp on the fixture GGUF: loading and its failures, streaming, cancellation, limits. */
 class LlmServiceTest {

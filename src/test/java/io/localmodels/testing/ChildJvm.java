@@ -3,11 +3,11 @@ package io.localmodels.testing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Files;
 
 /**
  * Runs a main class of the test classpath in a JVM of its own: for code that may kill its process (a
