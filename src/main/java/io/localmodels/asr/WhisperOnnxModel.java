@@ -159,7 +159,7 @@ public final class WhisperOnnxModel implements AutoCloseable {
         return runs.sum();
     }
 
-    private OrtSession.Result run(OrtSession session, Map<String, OnnxTensor> inputs, Set<String> outputs) throws OrtException {
+    private OrtSession.Result run(SessionHandle session, Map<String, OnnxTensor> inputs, Set<String> outputs) throws OrtException {
         long t0 = System.nanoTime();
         try {
             return session.run(inputs, outputs);
@@ -194,7 +194,7 @@ public final class WhisperOnnxModel implements AutoCloseable {
             input = OnnxTensor.createTensor(env, buf, shape);
         }
         try (input) {
-            OrtSession.Result result = run(encoder.session(), Map.of("input_features", input), Set.of("last_hidden_state"));
+            OrtSession.Result result = run(encoder, Map.of("input_features", input), Set.of("last_hidden_state"));
             return new Encoded(result, (OnnxTensor) result.get("last_hidden_state").orElseThrow(), batch);
         }
     }
@@ -275,7 +275,7 @@ public final class WhisperOnnxModel implements AutoCloseable {
             long[][] all = history.toArray(new long[0][]);
             try (OnnxTensor ids = ids(all)) {
                 Map<String, OnnxTensor> inputs = firstInputs(ids);
-                try (OrtSession.Result r = run(first.session(), inputs, Set.of("logits"))) {
+                try (OrtSession.Result r = run(first, inputs, Set.of("logits"))) {
                     return logits(r, all[0].length);
                 } finally {
                     closeOwned();
@@ -305,7 +305,7 @@ public final class WhisperOnnxModel implements AutoCloseable {
         private FloatBuffer firstStep(long[][] tokens) throws OrtException {
             try (OnnxTensor ids = ids(tokens)) {
                 Map<String, OnnxTensor> inputs = firstInputs(ids);
-                crossResult = run(first.session(), inputs, outputs(first.session(), true));
+                crossResult = run(first, inputs, outputs(first.session(), true));
                 closeOwned();
                 return logits(crossResult, tokens[0].length);
             }
@@ -346,7 +346,7 @@ public final class WhisperOnnxModel implements AutoCloseable {
                 long t0 = System.nanoTime();
                 OrtSession.Result result;
                 try {
-                    result = withPast.session().run(inputs, wanted, pinned);
+                    result = withPast.run(inputs, wanted, pinned);
                 } finally {
                     runNanos.add(System.nanoTime() - t0);
                     runs.increment();

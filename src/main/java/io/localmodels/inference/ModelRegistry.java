@@ -172,21 +172,21 @@ public class ModelRegistry {
         return new ModelState.Loaded(provider, new ArrayList<>(resolved.files().values()), nanos / 1_000_000, note);
     }
 
-    /** The session of a single-file model. */
-    public OrtSession session(String modelId) {
+    /** The session of a single-file model; run it through the handle (closing waits for its runs). */
+    public SessionHandle session(String modelId) {
         Map<String, SessionHandle> handles = handles(modelId);
         if (handles.size() != 1) {
             throw new IllegalArgumentException("model " + modelId + " has " + handles.size() + " sessions; name the file");
         }
-        return handles.values().iterator().next().session();
+        return handles.values().iterator().next();
     }
 
-    public OrtSession session(String modelId, String fileName) {
+    public SessionHandle session(String modelId, String fileName) {
         SessionHandle h = handles(modelId).get(fileName);
         if (h == null) {
             throw new IllegalArgumentException("model " + modelId + " has no ONNX file " + fileName);
         }
-        return h.session();
+        return h;
     }
 
     private Map<String, SessionHandle> handles(String modelId) {

@@ -1,14 +1,17 @@
 package io.localmodels.inference;
 
-import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.localmodels.inference.InferenceConfig.ProviderMode;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 
 /**
@@ -30,8 +33,41 @@ public class OnnxRuntime {
         // ONNX Runtime allows one environment per JVM; getEnvironment() returns the existing one
         // across Quarkus restarts (tests, dev mode) instead of failing.
         this.env = OrtEnvironment.getEnvironment();
+        pinEnvironment();
         this.choice = decide(config.provider(), config.allowCpuFallback(), config.cudaDevice());
         LOG.infof("ONNX Runtime %s: execution provider %s (%s)", env.getVersion(), choice.provider().label(), choice.reason());
+    }
+
+    private static boolean pinned;
+
+    /**
+     * ONNX Runtime's Java binding frees its native environment in a JVM shutdown hook, and the JVM runs
+     * shutdown hooks all at once: on SIGTERM that hook freed the environment while Quarkus' own hook was
+     * still draining sessions through Whisper, and the next run read freed memory (SIGSEGV in
+     * libonnxruntime.so). The native environment is reference-counted; one more reference, never given
+     * back, keeps it alive until the process ends, after the drain and after every session is closed.
+     * What it holds is the process' to free at exit, as it would be without the hook.
+     */
+    static synchronized void pinEnvironment() {
+        if (pinned) {
+            return;
+        }
+        try {
+            OrtEnvironment.getEnvironment(); // loads the native library and sets the API handle
+            Field api = Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("ortApiHandle");
+            api.setAccessible(true);
+            Method create = OrtEnvironment.class.getDeclaredMethod("createHandle", long.class, int.class, String.class);
+            create.setAccessible(true);
+            create.invoke(null, api.getLong(null), OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING.getValue(), "lma-pin");
+            pinned = true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warnf("cannot hold ONNX Runtime's environment past its shutdown hook (%s): a SIGTERM during inference may crash"
+                    + " the process instead of draining it", e);
+        }
+    }
+
+    static synchronized boolean pinned() {
+        return pinned;
     }
 
     public OrtEnvironment environment() {

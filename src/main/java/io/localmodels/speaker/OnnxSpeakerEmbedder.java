@@ -14,6 +14,7 @@ import java.nio.LongBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A speaker-embedding ONNX model as sherpa-onnx exports them, told apart by the {@code framework}
@@ -157,7 +158,7 @@ public final class OnnxSpeakerEmbedder implements SpeakerEmbedder {
         try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(flat), shape);
              OnnxTensor len = layout == Layout.NEMO ? OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {frames}), new long[] {1}) : null) {
             Map<String, OnnxTensor> in = len == null ? Map.of(featuresInput, x) : Map.of(featuresInput, x, lengthInput, len);
-            try (OrtSession.Result r = handle.session().run(in, java.util.Set.of(embeddingOutput))) {
+            try (OrtSession.Result r = handle.run(in, Set.of(embeddingOutput))) {
                 OnnxValue out = r.get(0);
                 float[][] e = (float[][]) out.getValue();
                 return e[0];

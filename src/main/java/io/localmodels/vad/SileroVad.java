@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.localmodels.inference.ModelRegistry;
 import io.localmodels.inference.OnnxRuntime;
+import io.localmodels.inference.SessionHandle;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -85,7 +86,7 @@ public class SileroVad {
      */
     void run(List<State> states, List<float[]> windows, int[] offsets, float[] probs, Buffers buf) throws OrtException {
         int batch = states.size();
-        OrtSession session = registry.session(modelId);
+        SessionHandle session = registry.session(modelId);
         FloatBuffer in = buf.input.clear();
         FloatBuffer st = buf.state.clear();
         for (int b = 0; b < batch; b++) {

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.localmodels.inference.ModelRegistry;
 import io.localmodels.inference.OnnxRuntime;
+import io.localmodels.inference.SessionHandle;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
@@ -184,7 +185,7 @@ public class YoloxDetector {
                 allBuffers.add(b);
             }
             double ratio = letterbox(img, b.planes);
-            OrtSession session = registry.session(modelId);
+            SessionHandle session = registry.session(modelId);
             // The pinned output is filled in place; the Result holds nothing else to read.
             try (OrtSession.Result r = session.run(Map.of("images", b.input), Set.of(), Map.of("output", b.pinned))) {
                 return decode(b.output, ratio, img.width(), img.height());

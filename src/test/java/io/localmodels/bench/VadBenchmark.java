@@ -123,7 +123,7 @@ class VadBenchmark {
         registry.load("silero-vad");
         float[] audio = longAudio();
         double audioSeconds = audio.length / 16000.0;
-        OrtSession session = registry.session("silero-vad");
+        OrtSession session = registry.session("silero-vad").session(); // the raw session: the baseline without the service
 
         streamOnce(audio);
         rawOnce(session, audio);

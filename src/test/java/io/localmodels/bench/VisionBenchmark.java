@@ -63,7 +63,7 @@ class VisionBenchmark {
         registry.load("yolox-nano");
         byte[] dog = Files.readAllBytes(SharedFiles.require("images/dog.jpg"));
         int n = Integer.getInteger("bench.frames", 60);
-        OrtSession session = registry.session("yolox-nano");
+        OrtSession session = registry.session("yolox-nano").session(); // the raw session: the baseline without the service
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         FloatBuffer planes = ByteBuffer.allocateDirect(3 * 416 * 416 * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         for (int i = 0; i < 3 * 416 * 416; i++) {

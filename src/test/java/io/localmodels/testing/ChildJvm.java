@@ -29,6 +29,7 @@ public final class ChildJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
+        cmd.add("-XX:ErrorFile=target/child-jvm/hs_err_%p.log"); // a crash report goes to target/, not the working tree
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());
