@@ -46,7 +46,9 @@ public class AuthFilter {
         }
         String name = ApiKeys.ANONYMOUS;
         if (keys.enabled()) {
-            boolean gemini = GeminiRoute.isGeminiPath(path);
+            // GET /v1/models is also Gemini's model list on its v1 version: a Google client's key goes where Google puts it
+            boolean gemini = GeminiRoute.isGeminiPath(path)
+                    || (path.equals("/v1/models") || path.startsWith("/v1/models/")) && GeminiRoute.fromGoogleClient(rc);
             String presented = ApiKeys.bearer(rc.request().getHeader("Authorization"));
             if (gemini) {
                 // Google's clients send their key as x-goog-api-key (or ?key=), and read errors in Google's shape

@@ -90,6 +90,14 @@ class AuthTest {
                 .body("error.status", org.hamcrest.Matchers.equalTo("UNAVAILABLE"));
         given().contentType("application/json").queryParam("key", "k2-secret-value").body(body).post(path).then().statusCode(503);
         given().contentType("application/json").header("Authorization", "Bearer k1-secret-value").body(body).post(path).then().statusCode(503);
+        // Gemini's model list on v1 (@google/genai with apiVersion 'v1') shares GET /v1/models with OpenAI's
+        given().header("x-goog-api-key", "k1-secret-value").get("/v1/models").then().statusCode(200).body("models", org.hamcrest.Matchers.notNullValue());
+        // past the key check (no LLM in this profile: the lookup says so in Google's shape)
+        given().queryParam("key", "k2-secret-value").get("/v1/models/gemini-2.5-flash").then()
+                .statusCode(org.hamcrest.Matchers.not(org.hamcrest.Matchers.oneOf(401, 403)));
+        given().header("x-goog-api-key", "wrong").get("/v1/models").then().statusCode(403).body("error.status", org.hamcrest.Matchers.equalTo("PERMISSION_DENIED"));
+        given().header("Authorization", "Bearer k1-secret-value").get("/v1/models").then().statusCode(200).body("object", org.hamcrest.Matchers.equalTo("list"));
+        given().get("/v1/models").then().statusCode(401);
         // elsewhere the key still goes in Authorization only
         given().header("x-goog-api-key", "k1-secret-value").get("/sessions").then().statusCode(401);
     }
