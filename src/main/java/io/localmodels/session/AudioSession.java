@@ -89,6 +89,7 @@ public final class AudioSession {
 
     private volatile boolean ended;
     private volatile boolean ending;
+    private volatile boolean windowClosed;
     private volatile long lastAudioNanos = System.nanoTime();
     // pipeline-thread state
     private long processedBytes;
@@ -151,6 +152,11 @@ public final class AudioSession {
 
     public boolean ended() {
         return ended;
+    }
+
+    /** It is ending (or ended) because its resume window closed, not because the client ended it. */
+    boolean windowClosed() {
+        return windowClosed;
     }
 
     /** end_of_stream was received or the session is otherwise finishing: it cannot be resumed. */
@@ -220,6 +226,7 @@ public final class AudioSession {
     /** The resume window closed without end_of_stream: end it as end_of_stream would (open speech included), no client. */
     void abandon() {
         if (!closing()) {
+            windowClosed = true;
             ending = true;
             admission.close();
             enqueue(new Work.End());

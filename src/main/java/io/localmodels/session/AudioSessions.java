@@ -148,7 +148,8 @@ public class AudioSessions implements AudioSession.Host {
         }
         SessionStore.StoredSession s = stored.get();
         if (s.document() != null) {
-            throw ended(id);
+            throw new SessionOpenException("session_ended", "session " + id + " has ended (the client ended it, its resume window closed or"
+                    + " it sat idle); its document is at GET /sessions/" + id + "; start a new session with another session_id", false, 0);
         }
         Instant until = archive.resumableUntil(s);
         if (until.isBefore(Instant.now())) {
@@ -177,6 +178,11 @@ public class AudioSessions implements AudioSession.Host {
     }
 
     private AudioSession resume(AudioSession existing, StreamSettings settings, SessionListener listener) throws SessionOpenException {
+        if (existing.closing() && existing.windowClosed()) {
+            throw new SessionOpenException("session_ended", "session " + existing.id() + " was not resumed within its resume window"
+                    + " (lma.session.resume-window) and is being closed; what it said will be at GET /sessions/" + existing.id()
+                    + "; start a new session with another session_id", false, 0);
+        }
         if (existing.closing()) {
             throw ended(existing.id());
         }

@@ -23,6 +23,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A session whose socket dropped mid-sentence and never came back: when its resume window closes,
@@ -77,6 +78,8 @@ class ResumeWindowExpiryTest {
             ws.json(new JsonObject().put("type", "config").put("session_id", id).put("sample_rate", 16000));
             JsonObject err = ws.await("error", 10);
             assertEquals("session_ended", err.getString("code"), err.encode());
+            // the client never sent end_of_stream: the refusal must not say it did
+            assertTrue(!err.getString("message").contains("end_of_stream"), err.encode());
         }
         assertEquals(stored, given().get("/sessions/" + id).then().extract().asString());
     }
