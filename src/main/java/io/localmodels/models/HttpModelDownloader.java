@@ -33,9 +33,16 @@ public final class HttpModelDownloader {
     private final Duration backoff;
     private final Duration progressInterval;
     private final LongConsumer bytesReceived;
+    private final StallRule stall;
 
     public HttpModelDownloader(Duration connectTimeout, Duration readTimeout, int retries, Duration backoff,
                                Duration progressInterval, LongConsumer bytesReceived) {
+        this(connectTimeout, readTimeout, retries, backoff, progressInterval, bytesReceived, StallRule.DEFAULT);
+    }
+
+    public HttpModelDownloader(Duration connectTimeout, Duration readTimeout, int retries, Duration backoff,
+                               Duration progressInterval, LongConsumer bytesReceived, StallRule stall) {
+        this.stall = stall;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.retries = Math.max(0, retries);
@@ -133,6 +140,7 @@ public final class HttpModelDownloader {
         long bytesAtStart = have;
         byte[] buf = new byte[1 << 16];
         StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+        StallRule.Meter meter = stall.start();
         try (InputStream in = conn.getInputStream();
              OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
             int r;
@@ -141,6 +149,7 @@ public final class HttpModelDownloader {
                 out.write(buf, 0, r);
                 written += r;
                 bytesReceived.accept(r);
+                meter.add(r);
                 long now = System.nanoTime();
                 if (now - lastLogNanos >= progressInterval.toNanos()) {
                     lastLogNanos = now;

@@ -58,6 +58,13 @@ public interface ModelsConfig {
         @WithDefault("2s")
         Duration retryBackoff();
 
+        /** A download slower than this over a whole stall-window has stalled: the attempt fails and is retried (resuming). */
+        @WithDefault("1024")
+        long minBytesPerSecond();
+
+        @WithDefault("60s")
+        Duration stallWindow();
+
         /** How often a running download logs percent, MB, MB/s (and, from the Hub, the ETA). */
         @WithDefault("2s")
         Duration progressInterval();

@@ -31,8 +31,12 @@ public class ModelsProducer {
         Logger.getLogger(HubFetcher.class).infof("Hugging Face Hub: %s, cache %s%s%s", settings.endpoint(), settings.cacheDir(),
                 settings.token().isPresent() ? ", token set" : "", settings.offline() ? ", offline (HF_HUB_OFFLINE)" : "");
         ModelsConfig.Download d = models.download();
-        return new HubFetcher(settings, new HubClient(settings, d.connectTimeout(), d.readTimeout()), d.retries(),
+        return new HubFetcher(settings, new HubClient(settings, d.connectTimeout(), d.readTimeout(), stallRule(d)), d.retries(),
                 d.retryBackoff(), d.progressInterval(), downloadedBytes(registry)::increment);
+    }
+
+    private static StallRule stallRule(ModelsConfig.Download d) {
+        return new StallRule(d.minBytesPerSecond(), d.stallWindow());
     }
 
     private static Counter downloadedBytes(MeterRegistry registry) {
@@ -50,7 +54,7 @@ public class ModelsProducer {
         if (d.enabled()) {
             Counter bytes = downloadedBytes(registry);
             downloader = new HttpModelDownloader(d.connectTimeout(), d.readTimeout(), d.retries(), d.retryBackoff(),
-                    d.progressInterval(), bytes::increment);
+                    d.progressInterval(), bytes::increment, stallRule(d));
         }
         return new ModelCache(config.cacheDir(), config.mirrors().orElse(List.of()), downloader, config.rehashOnStart());
     }

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The download path against a real HTTP server on loopback. */
@@ -135,6 +136,22 @@ class HttpModelDownloaderTest {
                     () -> downloader(0, Duration.ofMillis(300)).download(server.uri("/x"), file, target, "silero"));
             assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timed out"), e.getMessage());
             assertFalse(Files.exists(target));
+        }
+    }
+
+    @Test
+    void aServerThatTricklesBytesIsGivenUpOnByTheStallRule() throws Exception {
+        try (LoopbackFileServer server = new LoopbackFileServer(content).trickle(100)) {
+            Path target = tmp.resolve("m/silero_vad.onnx");
+            // 10 B/s never trips the 10 s read timeout; it is far under 1000 B/s over a 1 s window
+            HttpModelDownloader slow = new HttpModelDownloader(Duration.ofSeconds(5), Duration.ofSeconds(10), 0, Duration.ofMillis(10),
+                    Duration.ofSeconds(1), received::addAndGet, new StallRule(1000, Duration.ofSeconds(1)));
+            IOException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> assertThrows(IOException.class, () -> slow.download(server.uri("/x"), file, target, "silero")),
+                    "a trickle must be given up on, not waited out");
+            assertTrue(e.getMessage().contains("stalled"), e.getMessage());
+            assertFalse(Files.exists(target));
+            assertTrue(Files.exists(HttpModelDownloader.partFile(target)), "what came is kept for a resume");
         }
     }
 

@@ -39,6 +39,7 @@ public final class LoopbackFileServer implements AutoCloseable {
     private volatile long dropAfterBytes = -1;
     private volatile boolean honourRange = true;
     private volatile long stallMillis;
+    private volatile long trickleMillis;
 
     public LoopbackFileServer(byte[] body) throws IOException {
         this.body = body;
@@ -58,6 +59,12 @@ public final class LoopbackFileServer implements AutoCloseable {
 
     public LoopbackFileServer ignoreRange() {
         this.honourRange = false;
+        return this;
+    }
+
+    /** Sends the body one byte every {@code millis} (a server that never stops, and never gets anywhere). */
+    public LoopbackFileServer trickle(long millis) {
+        this.trickleMillis = millis;
         return this;
     }
 
@@ -130,6 +137,13 @@ public final class LoopbackFileServer implements AutoCloseable {
                 Thread.sleep(stallMillis);
             }
             long limit = dropOnRequest.test(n) && dropAfterBytes >= 0 ? Math.min(dropAfterBytes, length) : length;
+            if (trickleMillis > 0) {
+                for (long i = 0; i < limit; i++) {
+                    out.write(data[(int) (start + i)]);
+                    out.flush();
+                    Thread.sleep(trickleMillis);
+                }
+            }
             out.write(data, (int) start, (int) limit);
             out.flush();
             if (limit < length) {

@@ -1,6 +1,7 @@
 package io.localmodels.models.hub;
 
 import io.localmodels.models.Sha256;
+import io.localmodels.models.StallRule;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -144,6 +145,7 @@ final class BlobDownload {
         long lastLog = start;
         byte[] buf = new byte[1 << 16];
         StandardOpenOption mode = have > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+        StallRule.Meter meter = client.stall().start();
         try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
             int r;
             while (have + written <= f.size() && (r = in.read(buf, 0, (int) Math.min(buf.length, f.size() - have - written + 1))) > 0) {
@@ -154,6 +156,7 @@ final class BlobDownload {
                 written += r;
                 progress.add(r);
                 bytesReceived.accept(r);
+                meter.add(r);
                 long now = System.nanoTime();
                 if (now - lastLog >= progressInterval.toNanos()) {
                     lastLog = now;

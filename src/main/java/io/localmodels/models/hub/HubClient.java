@@ -2,6 +2,7 @@ package io.localmodels.models.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.localmodels.models.StallRule;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,11 +51,22 @@ public final class HubClient {
     private final HubSettings settings;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final StallRule stall;
 
     public HubClient(HubSettings settings, Duration connectTimeout, Duration readTimeout) {
+        this(settings, connectTimeout, readTimeout, StallRule.DEFAULT);
+    }
+
+    public HubClient(HubSettings settings, Duration connectTimeout, Duration readTimeout, StallRule stall) {
         this.settings = settings;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.stall = stall;
+    }
+
+    /** How slow a body may come before the attempt counts as stalled. */
+    StallRule stall() {
+        return stall;
     }
 
     /** The commit {@code ref} names and every file in it, with sizes and LFS sha256s. */
