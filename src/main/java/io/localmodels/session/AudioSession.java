@@ -1,5 +1,6 @@
 package io.localmodels.session;
 
+import io.localmodels.analysis.TranscriptLine;
 import io.localmodels.audio.AudioFrontEnd;
 import io.localmodels.audio.CorruptAudioException;
 import io.localmodels.audio.StreamFormat;
@@ -64,8 +65,8 @@ public final class AudioSession {
      * Where a session starts: a new one, or one continued after a restart from its stored checkpoint;
      * {@code labelsBefore}: the highest speaker label (Sn) its stored lines use.
      */
-    record Start(int firstSegmentId, AudioCheckpoint checkpoint, int labelsBefore) {
-        static final Start NEW = new Start(1, null, 0);
+    record Start(int firstSegmentId, AudioCheckpoint checkpoint, int labelsBefore, List<TranscriptLine> stored) {
+        static final Start NEW = new Start(1, null, 0, List.of());
     }
 
     private final String id;
@@ -96,6 +97,12 @@ public final class AudioSession {
     private Long processedChunkId;
     private long lastCheckpointSamples;
     private int segments;
+    /**
+     * Continued from a checkpoint: the stored segments that end after it. A process killed after
+     * storing them but before its next checkpoint leaves them in the store while the client re-sends
+     * their audio; the VAD finds them again, and they must be neither sent nor stored twice.
+     */
+    private final StoredSpeech alreadyStored;
     private final RefusalNotices refusals = new RefusalNotices();
     private final SpeakerStage speakers;
     /** Null when the session asked for no interim results. */
@@ -125,6 +132,8 @@ public final class AudioSession {
         this.processedChunkId = from != null ? from.lastChunkId() : null;
         this.lastCheckpointSamples = fingerprint.samples();
         this.offset16k = Math.round(fingerprint.samples() * (double) SileroVad.SAMPLE_RATE / f.sampleRate());
+        this.segments = start.stored().size();
+        this.alreadyStored = new StoredSpeech(start.stored(), offset16k / (double) SileroVad.SAMPLE_RATE);
         this.recognitions = new InOrderRecognitions(new Release());
         this.interim = settings.interim() ? new InterimCaptions(id, settings.language(), sink, interimIntervalSamples,
                 offset16k / (double) SileroVad.SAMPLE_RATE, this::deliver) : null;
@@ -433,13 +442,19 @@ public final class AudioSession {
     private Uni<Void> handle(VadEvent e) {
         double offset = offset16k / (double) SileroVad.SAMPLE_RATE;
         if (e instanceof VadEvent.SpeechStarted s) {
-            deliver(new SessionEvent.SpeechStarted(id, round(s.start() + offset)));
+            if (!alreadyStored.holdsStart(s.start() + offset)) {
+                deliver(new SessionEvent.SpeechStarted(id, round(s.start() + offset)));
+            }
         } else if (e instanceof VadEvent.SpeechStopped s) {
             Utterance v = s.utterance();
             Utterance u = offset16k == 0 ? v
                     : new Utterance(v.segmentId(), v.startSample() + offset16k, v.endSample() + offset16k, v.samples());
             if (interim != null) {
                 interim.closed(u.segmentId());
+            }
+            if (alreadyStored.holds(u.startSeconds(), u.endSeconds())) {
+                LOG.debugf("session %s: %.2f-%.2f s was stored before the restart; not transcribed again", id, u.startSeconds(), u.endSeconds());
+                return Uni.createFrom().voidItem();
             }
             if (!speakers.on()) {
                 closed(u, "S1", false);

@@ -165,7 +165,7 @@ public class AudioSessions implements AudioSession.Host {
         }
         LOG.infof("session %s: continued from the store at %d samples, segment %d", id, cp == null ? 0 : cp.samples(),
                 SessionArchive.nextSegmentId(s));
-        return new AudioSession.Start(SessionArchive.nextSegmentId(s), cp, SessionArchive.labelsUsed(s));
+        return new AudioSession.Start(SessionArchive.nextSegmentId(s), cp, SessionArchive.labelsUsed(s), s.segments());
     }
 
     private static StreamFormat format(AudioCheckpoint cp) {
