@@ -2,8 +2,8 @@ package io.localmodels.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.localmodels.testing.LlamaFixtures;
 import io.localmodels.testing.NodeScripts;
+import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Sox;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,9 +41,7 @@ class GeminiApiTest {
 
     @BeforeEach
     void ready() {
-        LlamaFixtures.model();
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/q/health/ready").then()
-                .body("checks.find { it.name == 'llm' }.data.state", equalTo("ready")));
+        Readiness.awaitLlm();
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.localmodels.api;
 
-import io.localmodels.testing.LlamaFixtures;
+import io.localmodels.testing.Readiness;
 import io.localmodels.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,11 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,9 +49,7 @@ class LlmBadInputTest {
 
     @BeforeEach
     void ready() {
-        LlamaFixtures.model();
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/q/health/ready").then()
-                .body("checks.find { it.name == 'llm' }.data.state", equalTo("ready")));
+        Readiness.awaitLlm();
     }
 
     @Test

@@ -12,6 +12,13 @@ public final class Readiness {
     private Readiness() {
     }
 
+    /** The fixture GGUF made, and the embedded LLM loaded from it: readiness' {@code llm} check says ready (within 90 s). */
+    public static void awaitLlm() {
+        LlamaFixtures.model();
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'llm' }.data.state", equalTo("ready")));
+    }
+
     /** Whisper loaded: readiness' {@code asr} check says ready (within a minute). */
     public static void awaitAsr() {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
