@@ -3,6 +3,7 @@ package io.localmodels.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.localmodels.inference.ModelNotReadyException;
+import io.localmodels.session.SessionStoreUnavailableException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -22,6 +23,13 @@ public class ErrorMappers {
         Response.ResponseBuilder b = error(e.status(), e.code(), e.getMessage());
         e.retryAfter().ifPresent(d -> b.header("Retry-After", Math.max(1, d.toSeconds())));
         return b.build();
+    }
+
+    /** A store outage is the store's, not a bug: 503 with a retry hint instead of 500. */
+    @ServerExceptionMapper
+    public Response storeUnavailable(SessionStoreUnavailableException e) {
+        LOG.warnf("session store unavailable: %s", e.getMessage());
+        return error(503, "store_unavailable", "the session store cannot be reached; retry later").header("Retry-After", 5).build();
     }
 
     @ServerExceptionMapper

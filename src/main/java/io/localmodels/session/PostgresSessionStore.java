@@ -45,9 +45,19 @@ public final class PostgresSessionStore implements SessionStore {
     }
 
     private <T> T with(Work<T> work) {
-        try (Connection c = db.getConnection()) {
+        Connection c;
+        try {
+            c = db.getConnection();
+        } catch (SQLException e) {
+            throw new SessionStoreUnavailableException("session store (PostgreSQL) unreachable: " + e.getMessage(), e);
+        }
+        try (c) {
             return work.run(c);
         } catch (SQLException e) {
+            // SQLSTATE class 08: the connection failed under the statement (the server went away)
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                throw new SessionStoreUnavailableException("session store (PostgreSQL) unreachable: " + e.getMessage(), e);
+            }
             throw new IllegalStateException("session store (PostgreSQL): " + e.getMessage(), e);
         }
     }
