@@ -1,7 +1,6 @@
 package io.localmodels.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.localmodels.llm.LlmException;
 
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.Set;
  */
 final class GeminiLiveMessages {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> MESSAGES = Set.of("setup", "realtimeInput", "clientContent", "toolResponse");
     private static final Set<String> REALTIME = Set.of("audio", "mediaChunks", "video", "text", "audioStreamEnd", "activityStart",
             "activityEnd");

@@ -66,10 +66,6 @@ public class OnnxRuntime {
         }
     }
 
-    static synchronized boolean pinned() {
-        return pinned;
-    }
-
     public OrtEnvironment environment() {
         return env;
     }

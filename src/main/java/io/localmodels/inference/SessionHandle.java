@@ -105,16 +105,6 @@ public final class SessionHandle implements AutoCloseable {
         }
     }
 
-    /** Runs in flight now (tests, diagnostics). */
-    public synchronized int inFlight() {
-        return inFlight;
-    }
-
-    /** Whether close found it idle and freed it. */
-    public synchronized boolean freed() {
-        return freed;
-    }
-
     @Override
     public void close() throws OrtException {
         close(GRACE, STOP_WAIT);

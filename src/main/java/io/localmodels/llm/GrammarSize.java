@@ -82,24 +82,10 @@ final class GrammarSize {
         char c = peek();
         int start = pos;
         if (c == '"') {
-            pos++;
-            long chars = 0;
-            while (pos < text.length() && text.charAt(pos) != '"') {
-                pos += text.charAt(pos) == '\\' ? 2 : 1;
-                chars++;
-            }
-            expect('"', start);
-            return chars;
+            return characters('"', start); // one element a character
         }
         if (c == '[') {
-            pos++;
-            long chars = 1;
-            while (pos < text.length() && text.charAt(pos) != ']') {
-                pos += text.charAt(pos) == '\\' ? 2 : 1;
-                chars++;
-            }
-            expect(']', start);
-            return chars;
+            return characters(']', start) + 1; // one a character or range, and the class's end
         }
         if (c == '(') {
             pos++;
@@ -117,6 +103,18 @@ final class GrammarSize {
         }
         referenced.add(text.substring(start, pos));
         return 1;
+    }
+
+    /** Characters (an escape is one) from past the opening one up to {@code close}, which it consumes. */
+    private long characters(char close, int start) {
+        pos++;
+        long chars = 0;
+        while (pos < text.length() && text.charAt(pos) != close) {
+            pos += text.charAt(pos) == '\\' ? 2 : 1;
+            chars++;
+        }
+        expect(close, start);
+        return chars;
     }
 
     private long repeated(long x) {

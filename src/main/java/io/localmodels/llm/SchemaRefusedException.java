@@ -7,15 +7,7 @@ package io.localmodels.llm;
  */
 public final class SchemaRefusedException extends IllegalArgumentException {
 
-    private final String path;
-
     SchemaRefusedException(String path, String reason) {
         super(path + ": " + reason);
-        this.path = path;
-    }
-
-    /** Where in the schema, {@code $} being its root. */
-    public String path() {
-        return path;
     }
 }

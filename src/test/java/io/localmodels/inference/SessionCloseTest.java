@@ -20,7 +20,7 @@ class SessionCloseTest {
     void aSessionClosedUnderRunningInferenceIsFreedOnlyOnceTheRunsAreOut() throws Exception {
         String model = SharedFiles.require("models/yolox-nano/yolox_nano.onnx").toString();
         for (int trial = 0; trial < 3; trial++) {
-            ChildJvm.Result r = ChildJvm.run(OrtShutdownProbe.class, List.of(model, "images", "1,3,416,416", "close"), "", 60);
+            ChildJvm.Result r = ChildJvm.run(OrtShutdownProbe.class, List.of(model, "images", "1,3,416,416"), "", 60);
             assertEquals(0, r.exitCode(), r.output());
             assertTrue(r.output().contains("FREED true"), r.output());
             assertTrue(r.output().contains("CLEAN"), r.output());
