@@ -123,7 +123,8 @@ out.fresh = summary(fresh.messages);
 fresh.session.close();
 
 // 3. the wearer speaks over a long answer: it stops, and the client is told
-const talky = await open({responseModalities: [Modality.TEXT], temperature: 1, maxOutputTokens: 4000});
+// seeded: unseeded, the answer sometimes ended before the speech was heard, and no interruption could come
+const talky = await open({responseModalities: [Modality.TEXT], temperature: 1, seed: 7, maxOutputTokens: 4000});
 talky.session.sendClientContent({turns: 'Cuéntame una historia larga.', turnComplete: true});
 await talky.until((m) => m.serverContent?.modelTurn);
 for (let i = 0; i < pcm.length; i += 3200) {
