@@ -274,7 +274,7 @@ final class AudioProtocol {
         } else if (event instanceof SessionEvent.Ended e) {
             o.put("type", "stream_ended").put("session_id", e.sessionId()).put("received_seconds", e.receivedSeconds())
                     .put("received_samples", e.receivedSamples()).put("audio_sha256", e.audioSha256())
-                    .put("segments", e.segments());
+                    .put("segments", e.segments()).put("stored", e.stored());
         }
         return o.toString();
     }

@@ -103,6 +103,9 @@ public final class AudioSession {
      * their audio; the VAD finds them again, and they must be neither sent nor stored twice.
      */
     private final StoredSpeech alreadyStored;
+    private final List<io.localmodels.analysis.TranscriptLine> storedBefore;
+    /** Whether the client was told that the store is unreachable and its session waits in the backlog. */
+    private final java.util.concurrent.atomic.AtomicBoolean toldStoreDeferred = new java.util.concurrent.atomic.AtomicBoolean();
     private final RefusalNotices refusals = new RefusalNotices();
     private final SpeakerStage speakers;
     /** Null when the session asked for no interim results. */
@@ -134,15 +137,16 @@ public final class AudioSession {
         this.offset16k = Math.round(fingerprint.samples() * (double) SileroVad.SAMPLE_RATE / f.sampleRate());
         this.segments = start.stored().size();
         this.alreadyStored = new StoredSpeech(start.stored(), offset16k / (double) SileroVad.SAMPLE_RATE);
+        this.storedBefore = start.stored();
         this.recognitions = new InOrderRecognitions(new Release());
         this.interim = settings.interim() ? new InterimCaptions(id, settings.language(), sink, interimIntervalSamples,
                 offset16k / (double) SileroVad.SAMPLE_RATE, this::deliver) : null;
-        archive.started(id, settings.language());
+        archive.started(id, settings.language(), this::storeDeferred);
         if (speakers.unavailable() != null) {
             deliver(new SessionEvent.Notice(id, "speakers_unavailable", "every line is S1: " + speakers.unavailable()));
         }
         if (from == null) {
-            archive.checkpoint(id, checkpointNow());
+            archive.checkpoint(id, checkpointNow(), this::storeDeferred);
         }
         // One stream per session: items are handled one after another (concatenate), each on the
         // audio executor, while VAD scoring waits without holding a thread.
@@ -409,18 +413,19 @@ public final class AudioSession {
                         .ifNoItem().after(RECOGNITION_DRAIN_TIMEOUT).recoverWithItem((Void) null)
                         .emitOn(executor))
                 // the analysis runs on its own executor; the document goes out before stream_ended
-                .chain(() -> Uni.createFrom().completionStage(archive.finish(id, settings.language(), finalTranscript())).emitOn(executor))
-                .invoke(doc -> deliver(new SessionEvent.FinalResult(id, doc)))
-                .invoke(() -> ended(error))
+                .chain(() -> Uni.createFrom().completionStage(archive.finish(id, settings.language(), finalTranscript(), storedBefore))
+                        .emitOn(executor))
+                .invoke(done -> deliver(new SessionEvent.FinalResult(id, done.document())))
+                .invoke(done -> ended(error, done.stored()))
                 .replaceWithVoid();
     }
 
-    private void ended(SessionEvent.Error error) {
+    private void ended(SessionEvent.Error error, boolean stored) {
         if (ended) {
             return;
         }
         ended = true;
-        deliver(new SessionEvent.Ended(id, seconds(), fingerprint.samples(), fingerprint.sha256(), segments));
+        deliver(new SessionEvent.Ended(id, seconds(), fingerprint.samples(), fingerprint.sha256(), segments, stored));
         if (error != null) {
             deliver(error);
         } else {
@@ -428,6 +433,14 @@ public final class AudioSession {
         }
         completeInbox();
         host.ended(this);
+    }
+
+    /** Once per session: its writes wait in the backlog because the store cannot be reached (runs on the store writer). */
+    private void storeDeferred() {
+        if (toldStoreDeferred.compareAndSet(false, true)) {
+            deliver(new SessionEvent.Notice(id, "store_delayed", "the session store cannot be reached; what this session says is kept"
+                    + " on the server and stored, in order, when the store is back"));
+        }
     }
 
     /** The VAD's events in order; a closed utterance waits for its speaker parts when speakers are on. */
@@ -508,7 +521,7 @@ public final class AudioSession {
     private final class Release implements InOrderRecognitions.Release {
         @Override
         public void transcribed(Recognition r) {
-            archive.segment(id, r);
+            archive.segment(id, r, AudioSession.this::storeDeferred);
             deliver(new SessionEvent.PartialResult(id, r));
         }
 
@@ -520,7 +533,7 @@ public final class AudioSession {
 
         @Override
         public void checkpoint(AudioCheckpoint checkpoint) {
-            archive.checkpoint(id, checkpoint);
+            archive.checkpoint(id, checkpoint, AudioSession.this::storeDeferred);
         }
     }
 

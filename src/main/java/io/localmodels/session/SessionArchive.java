@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What happens to a session beyond its socket: segments go to the store as they are transcribed, the
  * end runs the analysis and stores the final document, retention deletes old sessions, and (only
- * when asked for) the decoded audio is kept. A store failure is logged and never stops a session.
+ * when asked for) the decoded audio is kept. A store failure never stops a session, and a store that
+ * cannot be reached loses nothing ({@link StoreWriter}: the writes wait in a local backlog).
  */
 @Singleton
 public class SessionArchive {
@@ -37,17 +38,7 @@ public class SessionArchive {
     private final SessionConfig config;
     private final ScheduledExecutorService retention;
     private final java.time.Clock clock;
-    // All store writes go through one thread: ASR workers and the audio pipeline never wait on the
-    // disk or the database, and a session's writes stay in order (the final read sees every segment).
-    // When the store stalls and lma.session.store-write-queue writes wait, later segment and checkpoint
-    // writes are dropped and counted instead of running on the caller's thread; a session that lost
-    // one stores no further checkpoint (a resume after a crash must not skip audio whose segment is not
-    // stored) and its final document, built from memory, still holds every segment.
-    private static final int FINISH_RESERVE = 1_000;
-    private final java.util.concurrent.ThreadPoolExecutor writer;
-    private final int writeLimit;
-    private final java.util.Set<String> degraded = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final io.micrometer.core.instrument.Counter dropped;
+    private final StoreWriter writes;
 
     @jakarta.inject.Inject
     public SessionArchive(SessionStore store, AnalysisService analysis, SessionConfig config, MeterRegistry meters) {
@@ -74,26 +65,13 @@ public class SessionArchive {
             return t;
         });
         retention.scheduleWithFixedDelay(this::purge, firstSweep.toMillis(), sweepEvery.toMillis(), TimeUnit.MILLISECONDS);
-        this.writeLimit = Math.max(1, config.storeWriteQueue());
-        // the reserve above the limit is for finishing sessions (never dropped); past it, execute throws
-        this.writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(writeLimit + FINISH_RESERVE), r -> {
-            Thread t = new Thread(r, "session-store-writer");
-            t.setDaemon(true);
-            return t;
-        }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
-        this.dropped = io.micrometer.core.instrument.Counter.builder("lma_session_store_writes_dropped_total")
-                .description("segment/checkpoint writes dropped because the session store fell behind").register(meters);
-        meters.gauge("lma_session_store_queue_depth", writer, w -> w.getQueue().size());
+        this.writes = new StoreWriter(store, new StoreBacklog(config.dataDir().resolve("store-backlog.jsonl"),
+                config.storeBacklogMax().asLongValue(), config.fsync()), config, meters, retention);
     }
 
-    /** Waits (up to {@code timeout}) until every store write queued so far is done. */
+    /** Waits (up to {@code timeout}) until every store write queued so far is done (stored, or kept in the backlog). */
     public void flush(java.time.Duration timeout) {
-        try {
-            java.util.concurrent.CompletableFuture.runAsync(() -> { }, writer).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.warnf("session store writes still pending after %s", timeout);
-        }
+        writes.flush(timeout);
     }
 
     void purge() {
@@ -107,39 +85,22 @@ public class SessionArchive {
         }
     }
 
-    void started(String id, String language) {
-        write(id, "record its start", at -> store.started(id, language, at));
+    /** {@code onDeferred}, here and below: runs when the write had to wait in the backlog (the store is unreachable). */
+    void started(String id, String language, Runnable onDeferred) {
+        writes.submit(new StoreWrite.Started(id, language, Instant.now()), onDeferred);
     }
 
-    void segment(String id, Recognition r) {
-        write(id, "store segment " + r.segmentId(), at -> store.segment(id, r.line(), at));
+    void segment(String id, Recognition r, Runnable onDeferred) {
+        writes.submit(new StoreWrite.Segment(id, r.line(), Instant.now()), onDeferred);
     }
 
-    void checkpoint(String id, AudioCheckpoint checkpoint) {
-        if (degraded.contains(id)) {
-            return;  // a write of this session was dropped: its stored checkpoint stays where everything is stored
-        }
-        write(id, "store its audio checkpoint", at -> store.checkpoint(id, checkpoint, at));
+    void checkpoint(String id, AudioCheckpoint checkpoint, Runnable onDeferred) {
+        writes.submit(new StoreWrite.Checkpoint(id, checkpoint, Instant.now()), onDeferred);
     }
 
-    /** Queues one store write, stamped now; a failure is logged, never thrown at the session. */
-    private void write(String id, String what, java.util.function.Consumer<Instant> write) {
-        Instant at = Instant.now();
-        if (writer.getQueue().size() >= writeLimit) {
-            dropped.increment();
-            if (degraded.add(id)) {
-                LOG.warnf("session %s: the session store is %d writes behind; could not %s (dropped, counted in"
-                        + " lma_session_store_writes_dropped_total; the final document still has every segment)", id, writeLimit, what);
-            }
-            return;
-        }
-        writer.execute(() -> {
-            try {
-                write.accept(at);
-            } catch (RuntimeException e) {
-                LOG.errorf("session %s: could not %s: %s", id, what, e.getMessage());
-            }
-        });
+    /** Whether some of the session's writes wait in the backlog for the store to come back. */
+    boolean deferred(String id) {
+        return writes.deferred(id);
     }
 
     /**
@@ -147,7 +108,7 @@ public class SessionArchive {
      * still be queued). Blocking: never call it on an event loop.
      */
     Optional<SessionStore.StoredSession> stored(String id) {
-        return store.find(id);
+        return writes.find(id);
     }
 
     /** The segment number a session continues at: after what the store already holds (another pod, an earlier run). */
@@ -172,57 +133,50 @@ public class SessionArchive {
         return s.updatedAt().plus(config.resumeWindow());
     }
 
+    /** A session's final document, and whether it is in the store now (false: it waits in the backlog, or was lost: logged). */
+    record Archived(FinalDocument document, boolean stored) {
+    }
+
     /**
      * Runs the analysis off the caller's thread and stores the result; completes with the document
      * either way. The transcript is what the store holds for the session (earlier connections, other
-     * replicas) merged with this process's, by segment number.
+     * replicas; {@code storedBefore} when the store cannot be read) merged with this process's, by
+     * segment number.
      */
-    CompletionStage<FinalDocument> finish(String id, String language, List<Recognition> transcript) {
-        try {
-            return finishQueued(id, language, transcript).whenComplete((d, e) -> degraded.remove(id));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            degraded.remove(id);
-            List<TranscriptLine> entries = transcript.stream().map(Recognition::line).toList();
-            LOG.errorf("session %s: the session store is %d writes behind; its final document is not stored", id, writeLimit + FINISH_RESERVE);
-            return java.util.concurrent.CompletableFuture.completedFuture(
-                    FinalDocument.partial(id, language, entries, "failed", "the session store is too far behind"));
-        }
-    }
-
-    private CompletionStage<FinalDocument> finishQueued(String id, String language, List<Recognition> transcript) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    CompletionStage<Archived> finish(String id, String language, List<Recognition> transcript, List<TranscriptLine> storedBefore) {
+        return writes.afterQueued(() -> {
             java.util.TreeMap<Integer, TranscriptLine> merged = new java.util.TreeMap<>();
             try {
-                store.find(id).ifPresent(s -> s.segments().forEach(e -> merged.put(e.segmentId(), e)));
+                writes.find(id).ifPresent(s -> s.segments().forEach(e -> merged.put(e.segmentId(), e)));
             } catch (RuntimeException e) {
-                LOG.errorf("session %s: could not read its stored segments: %s", id, e.getMessage());
+                LOG.errorf("session %s: could not read its stored segments (%s); the document has those this process knows", id,
+                        e.getMessage());
+                storedBefore.forEach(e2 -> merged.put(e2.segmentId(), e2));
             }
             transcript.forEach(r -> merged.put(r.segmentId(), r.line()));
             return List.copyOf(merged.values());
-        }, writer).thenCompose(entries -> finish(id, language, transcript, entries));
+        }).exceptionally(e -> {
+            LOG.errorf("session %s: the session store is too far behind to read it: %s", id, e.getMessage());
+            return transcript.stream().map(Recognition::line).toList();
+        }).thenCompose(entries -> analyseAndStore(id, language, transcript, entries));
     }
 
-    private CompletionStage<FinalDocument> finish(String id, String language, List<Recognition> transcript, List<TranscriptLine> entries) {
+    private CompletionStage<Archived> analyseAndStore(String id, String language, List<Recognition> transcript, List<TranscriptLine> entries) {
         List<TranscriptLine> lines = entries.stream().filter(e -> !e.text().isBlank()).toList();
         String lang = language == null || language.equals("auto")
                 ? transcript.stream().map(Recognition::language).filter(l -> l != null).findFirst().orElse(null) : language;
-        return analysis.analyse(lang, lines).thenApplyAsync(outcome -> {
-            FinalDocument doc = FinalDocument.of(id, lang, entries, outcome);
-            try {
-                store.finished(id, doc, Instant.now());
-            } catch (RuntimeException e) {
-                LOG.errorf("session %s: could not store its final document: %s", id, e.getMessage());
-            }
-            return doc;
-        }, writer).exceptionally(e -> {
-            LOG.errorf(e, "session %s: finishing failed", id);
-            return FinalDocument.partial(id, lang, entries, "failed", e.toString());
-        });
+        return analysis.analyse(lang, lines)
+                .thenApply(outcome -> FinalDocument.of(id, lang, entries, outcome))
+                .exceptionally(e -> {
+                    LOG.errorf(e, "session %s: the analysis failed", id);
+                    return FinalDocument.partial(id, lang, entries, "failed", e.toString());
+                })
+                .thenCompose(doc -> writes.finish(new StoreWrite.Finished(id, doc, Instant.now())).thenApply(stored -> new Archived(doc, stored)));
     }
 
     /** The stored document, or the transcript so far when the session has not ended (pending) or never will (incomplete). */
     public Optional<FinalDocument> document(String id, boolean live) {
-        return store.find(id).map(s -> s.document() != null ? s.document()
+        return writes.find(id).map(s -> s.document() != null ? s.document()
                 : FinalDocument.partial(id, s.language(), s.segments(), live ? "pending" : "incomplete", live
                         ? "the session has not ended yet"
                         : resumableUntil(s).isAfter(Instant.now())
@@ -237,7 +191,9 @@ public class SessionArchive {
 
     /** Deletes what is stored of the session, its kept audio included. */
     public boolean delete(String id) {
-        boolean removed = store.delete(id);
+        boolean kept = writes.deferred(id);
+        writes.forget(id);
+        boolean removed = store.delete(id) || kept;
         try {
             removed |= Files.deleteIfExists(audioFile(id));
         } catch (IOException e) {
@@ -276,14 +232,7 @@ public class SessionArchive {
     @PreDestroy
     void close() {
         retention.shutdownNow();
-        writer.shutdown();
-        try {
-            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("session store writes still pending at shutdown");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writes.close();
         store.close();
     }
 }

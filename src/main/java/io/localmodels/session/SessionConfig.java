@@ -61,4 +61,15 @@ public interface SessionConfig {
      */
     @WithDefault("10000")
     int storeWriteQueue();
+
+    /**
+     * Bytes of store writes kept on local disk (data-dir/store-backlog.jsonl) while the store cannot be
+     * reached, replayed in order once it can; past it further writes are dropped and counted.
+     */
+    @WithDefault("64M")
+    io.quarkus.runtime.configuration.MemorySize storeBacklogMax();
+
+    /** Longest wait between two attempts to replay the backlog (the wait doubles from 1 s up to it). */
+    @WithDefault("30s")
+    Duration storeRetryMaxBackoff();
 }

@@ -44,7 +44,8 @@ public sealed interface SessionEvent {
         }
     }
 
-    record Ended(String sessionId, double receivedSeconds, long receivedSamples, String audioSha256, int segments)
+    /** {@code stored}: the final document is in the session store (false: it waits in the server's backlog for the store to come back, or was lost). */
+    record Ended(String sessionId, double receivedSeconds, long receivedSamples, String audioSha256, int segments, boolean stored)
             implements SessionEvent {
     }
 }

@@ -53,13 +53,25 @@ class SessionArchiveTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T config(Class<T> type, Map<String, Object> values) {
+    static <T> T config(Class<T> type, Map<String, Object> values) {
         return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (proxy, method, args) -> {
             if (values.containsKey(method.getName())) {
                 return values.get(method.getName());
             }
             throw new UnsupportedOperationException(method.getName());
         });
+    }
+
+    static SessionConfig sessionConfig(int writeQueue) {
+        java.nio.file.Path dir;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("archive-test");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return config(SessionConfig.class, Map.of("storeWriteQueue", writeQueue, "retention", Duration.ofDays(30), "dataDir", dir,
+                "fsync", false, "storeBacklogMax", new io.quarkus.runtime.configuration.MemorySize(java.math.BigInteger.valueOf(1 << 20)),
+                "storeRetryMaxBackoff", Duration.ofSeconds(2), "resumeWindow", Duration.ofMinutes(2)));
     }
 
     private static Recognition segment(int id) {
@@ -74,21 +86,21 @@ class SessionArchiveTest {
     void aFullWriteQueueDropsAndCountsInsteadOfRunningOnTheCallersThread() throws Exception {
         StalledStore store = new StalledStore();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        SessionConfig sessions = config(SessionConfig.class, Map.of("storeWriteQueue", 50, "retention", Duration.ofDays(30)));
+        SessionConfig sessions = sessionConfig(50);
         SessionArchive archive = new SessionArchive(store, null, sessions, meters);
         try {
-            archive.checkpoint("a", checkpoint(16000));      // the writer takes it and stalls
+            archive.checkpoint("a", checkpoint(16000), () -> { });      // the writer takes it and stalls
             for (int i = 1; i <= 80; i++) {
-                archive.segment("a", segment(i));            // 50 wait; 30 are dropped, here, at once
+                archive.segment("a", segment(i), () -> { });            // 50 wait; 30 are dropped, here, at once
             }
-            archive.checkpoint("a", checkpoint(32000));      // would claim audio whose segments are not stored
-            archive.segment("b", segment(1));                // dropped too: the queue is still full
+            archive.checkpoint("a", checkpoint(32000), () -> { });      // would claim audio whose segments are not stored
+            archive.segment("b", segment(1), () -> { });                // dropped too: the queue is still full
             assertEquals(31.0, meters.get("lma_session_store_writes_dropped_total").counter().count());
             assertEquals(50.0, meters.get("lma_session_store_queue_depth").gauge().value());
             store.release.countDown();
             archive.flush(Duration.ofSeconds(20));
-            archive.checkpoint("a", checkpoint(48000));      // the queue has room again, but "a" lost writes
-            archive.segment("c", segment(1));                // another session is stored as usual
+            archive.checkpoint("a", checkpoint(48000), () -> { });      // the queue has room again, but "a" lost writes
+            archive.segment("c", segment(1), () -> { });                // another session is stored as usual
             archive.flush(Duration.ofSeconds(20));
         } finally {
             archive.close();
@@ -124,7 +136,7 @@ class SessionArchiveTest {
     void theRetentionSweepRunsOnItsScheduleWithTheRetentionCutoffAndOutlivesAFailure() throws Exception {
         SweptStore store = new SweptStore();
         Instant now = Instant.parse("2026-12-06T10:00:00Z");
-        SessionConfig sessions = config(SessionConfig.class, Map.of("storeWriteQueue", 50, "retention", Duration.ofDays(30)));
+        SessionConfig sessions = sessionConfig(50);
         SessionArchive archive = new SessionArchive(store, null, sessions, new SimpleMeterRegistry(),
                 java.time.Clock.fixed(now, java.time.ZoneOffset.UTC), Duration.ofMillis(10), Duration.ofMillis(20));
         try {
