@@ -271,6 +271,12 @@ final class AudioProtocol {
                     pieces.addObject().put("start", piece.start()).put("end", piece.end()).put("text", piece.text());
                 }
             }
+            if (!r.turns().isEmpty()) {
+                var turns = o.putArray("speaker_turns");
+                for (Recognition.Turn t : r.turns()) {
+                    turns.addObject().put("start", t.start()).put("end", t.end()).put("speaker", t.speaker());
+                }
+            }
         } else if (event instanceof SessionEvent.Ended e) {
             o.put("type", "stream_ended").put("session_id", e.sessionId()).put("received_seconds", e.receivedSeconds())
                     .put("received_samples", e.receivedSamples()).put("audio_sha256", e.audioSha256())

@@ -4,7 +4,6 @@ import io.localmodels.analysis.TranscriptLine;
 import io.localmodels.audio.AudioFrontEnd;
 import io.localmodels.audio.CorruptAudioException;
 import io.localmodels.audio.StreamFormat;
-import io.localmodels.speaker.SpeakerChanges;
 import io.localmodels.vad.SileroVad;
 import io.localmodels.vad.Utterance;
 import io.localmodels.vad.VadEvent;
@@ -412,6 +411,11 @@ public final class AudioSession {
                 .chain(() -> Uni.createFrom().completionStage(recognitions.drained())
                         .ifNoItem().after(RECOGNITION_DRAIN_TIMEOUT).recoverWithItem((Void) null)
                         .emitOn(executor))
+                // every utterance labelled before the whole session is clustered again
+                .chain(() -> Uni.createFrom().completionStage(speakers.settled()).replaceWithVoid()
+                        .ifNoItem().after(RECOGNITION_DRAIN_TIMEOUT).recoverWithItem((Void) null)
+                        .onFailure().recoverWithNull()
+                        .emitOn(executor))
                 // the analysis runs on its own executor; the document goes out before stream_ended
                 .chain(() -> Uni.createFrom().completionStage(archive.finish(id, settings.language(), finalTranscript(), storedBefore))
                         .emitOn(executor))
@@ -443,7 +447,7 @@ public final class AudioSession {
         }
     }
 
-    /** The VAD's events in order; a closed utterance waits for its speaker parts when speakers are on. */
+    /** The VAD's events in order. */
     private Uni<Void> handle(List<VadEvent> events) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (VadEvent e : events) {
@@ -469,46 +473,20 @@ public final class AudioSession {
                 LOG.debugf("session %s: %.2f-%.2f s was stored before the restart; not transcribed again", id, u.startSeconds(), u.endSeconds());
                 return Uni.createFrom().voidItem();
             }
-            if (!speakers.on()) {
-                closed(u, "S1", false);
-                return Uni.createFrom().voidItem();
-            }
-            return Uni.createFrom().completionStage(speakers.parts(u.samples())).emitOn(executor)
-                    .invoke(parts -> closed(u, parts)).replaceWithVoid();
+            // the boundary leaves now; voice prints and Whisper work on it from here, off this thread
+            segments++;
+            deliver(new SessionEvent.SpeechStopped(id, u.segmentId(), round(u.startSeconds()), round(u.endSeconds())));
+            recognise(u, speakers.on() ? speakers.label(u) : null);
         }
         return Uni.createFrom().voidItem();
     }
 
-    /** One speaker part after another: the first keeps the utterance's id, each further one takes the next. */
-    private void closed(Utterance u, List<SpeakerChanges.Part> parts) {
-        if (parts.size() == 1) {
-            SpeakerChanges.Part only = parts.get(0);
-            closed(u, speakers.assign(u.segmentId(), only.embedding(), u.samples().length / (double) SileroVad.SAMPLE_RATE), false);
-            return;
-        }
-        for (int i = 0; i < parts.size(); i++) {
-            SpeakerChanges.Part p = parts.get(i);
-            int segmentId = i == 0 ? u.segmentId() : vad.takeSegmentId();
-            long end = i == parts.size() - 1 ? u.endSample() : u.startSample() + p.end();
-            Utterance part = new Utterance(segmentId, u.startSample() + p.start(), end,
-                    java.util.Arrays.copyOfRange(u.samples(), p.start(), p.end()));
-            closed(part, speakers.assign(segmentId, p.embedding(), (p.end() - p.start()) / (double) SileroVad.SAMPLE_RATE), i > 0);
-        }
-    }
-
-    private void closed(Utterance u, String speaker, boolean startsHere) {
-        segments++;
-        if (startsHere) {
-            deliver(new SessionEvent.SpeechStarted(id, round(u.startSeconds())));
-        }
-        deliver(new SessionEvent.SpeechStopped(id, u.segmentId(), round(u.startSeconds()), round(u.endSeconds())));
-        recognise(u, speaker);
-    }
-
-    private void recognise(Utterance u, String speaker) {
+    /** {@code turns}: the utterance's speaker turns as they will be known; null when speakers are off (S1). */
+    private void recognise(Utterance u, CompletionStage<List<Recognition.Turn>> turns) {
         CompletionStage<Recognition> stage;
         try {
-            stage = sink.recognise(id, settings.language(), u).thenApply(r -> r.withSpeaker(speaker));
+            CompletionStage<Recognition> heard = sink.recognise(id, settings.language(), u);
+            stage = turns == null ? heard.thenApply(r -> r.withSpeaker("S1")) : heard.thenCombine(turns, Recognition::withTurns);
         } catch (RecognitionRefused r) {
             refusals.of(id, u.segmentId(), r).ifPresent(this::deliver);
             return;

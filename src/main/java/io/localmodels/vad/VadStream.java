@@ -64,14 +64,6 @@ public final class VadStream {
         return start < 0 ? -1 : historyStart + historyLen - start;
     }
 
-    /**
-     * An id for a further part of an utterance just closed (a change of speaker inside it): ids stay
-     * in the order the audio was spoken, so the utterance opened after it gets the next one.
-     */
-    public int takeSegmentId() {
-        return nextSegmentId++;
-    }
-
     /** The id the open utterance will get. */
     public int openSegmentId() {
         return nextSegmentId;

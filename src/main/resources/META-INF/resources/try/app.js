@@ -64,6 +64,13 @@ function onMessage(m) {
       speaker.className = 'speaker';
       speaker.textContent = m.speaker || 'S1';
       li.append(time, speaker, document.createTextNode(m.text || '(no words)'));
+      if (m.speaker_turns) {
+        // the voice changed inside the utterance: who spoke when
+        const turns = document.createElement('span');
+        turns.className = 'turns';
+        turns.textContent = ' (' + m.speaker_turns.map((t) => `${t.speaker} ${t.start.toFixed(1)}–${t.end.toFixed(1)} s`).join(', ') + ')';
+        li.append(turns);
+      }
       li.dataset.segment = m.segment_id;
       break;
     }

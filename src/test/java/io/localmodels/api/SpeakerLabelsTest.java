@@ -141,7 +141,7 @@ class SpeakerLabelsTest {
     }
 
     @Test
-    void twoVoicesWithoutAPauseBecomeTwoSegmentsCutWhereTheSecondBegins() throws Exception {
+    void twoVoicesWithoutAPauseAreOneSegmentWithTwoTurnsCutWhereTheSecondBegins() throws Exception {
         byte[] all = Wav.read(SharedFiles.require("audio/picovoice/falcon_3speakers.wav")).pcm();
         // falcon's second turn (6.0-11.11 s) then its third (12.8-18.02 s), joined without a pause;
         // after a second of silence its first turn (1.7-3.9 s), an utterance of its own
@@ -158,15 +158,19 @@ class SpeakerLabelsTest {
         List<JsonObject> stops = messages.stream().filter(m -> "speech_stopped".equals(m.getString("type"))).toList();
         List<JsonObject> starts = messages.stream().filter(m -> "speech_started".equals(m.getString("type"))).toList();
         List<JsonObject> partials = messages.stream().filter(m -> "partial_result".equals(m.getString("type"))).toList();
-        System.out.printf("speakers joined voices (join at %.2f s): %s%n", join, stops);
-        assertEquals(3, stops.size(), "one utterance for the VAD cut in two, then another: " + messages);
-        assertEquals(3, starts.size());
-        assertEquals(stops.get(0).getInteger("segment_id") + 1, stops.get(1).getInteger("segment_id"));
-        assertEquals(stops.get(1).getInteger("segment_id") + 1, stops.get(2).getInteger("segment_id"), "the next utterance's id follows");
-        assertEquals(stops.get(0).getDouble("end"), stops.get(1).getDouble("start"));
-        assertEquals(stops.get(1).getDouble("start"), starts.get(1).getDouble("start"));
-        assertEquals(join, stops.get(1).getDouble("start"), 0.75);
-        assertEquals(List.of("S1", "S2", "S3"), partials.stream().map(p -> p.getString("speaker")).toList());
+        System.out.printf("speakers joined voices (join at %.2f s): %s%n", join, partials.stream().map(p -> p.getValue("speaker_turns")).toList());
+        assertEquals(2, stops.size(), "the VAD's two utterances, boundaries as the VAD drew them: " + messages);
+        assertEquals(2, starts.size());
+        assertEquals(stops.get(0).getInteger("segment_id") + 1, stops.get(1).getInteger("segment_id"), "the next utterance's id follows");
+        JsonArray turns = partials.get(0).getJsonArray("speaker_turns");
+        assertEquals(2, turns.size(), "two voices in the first utterance: " + partials.get(0));
+        assertEquals(List.of("S1", "S2"), List.of(turns.getJsonObject(0).getString("speaker"), turns.getJsonObject(1).getString("speaker")));
+        assertEquals(stops.get(0).getDouble("start"), turns.getJsonObject(0).getDouble("start"));
+        assertEquals(turns.getJsonObject(0).getDouble("end"), turns.getJsonObject(1).getDouble("start"));
+        assertEquals(stops.get(0).getDouble("end"), turns.getJsonObject(1).getDouble("end"));
+        assertEquals(join, turns.getJsonObject(1).getDouble("start"), 0.75);
+        assertEquals(List.of("S3"), partials.subList(1, 2).stream().map(p -> p.getString("speaker")).toList());
+        assertEquals(null, partials.get(1).getJsonArray("speaker_turns"), "one voice: no turns");
         assertEquals(stops.stream().map(m -> m.getInteger("segment_id")).toList(), partials.stream().map(m -> m.getInteger("segment_id")).toList());
     }
 
@@ -195,6 +199,57 @@ class SpeakerLabelsTest {
             assertEquals(List.of("S1", "S2", "S1", "S1"), onlineTurns(messages).stream().map(DiarizationError.Turn::speaker).toList());
             assertEquals(List.of("S1", "S1", "S1", "S1"), finalTurns(messages).stream().map(DiarizationError.Turn::speaker).toList());
         } finally {
+            service.use(new io.localmodels.speaker.CepstralEmbedder());
+        }
+    }
+
+    /** A voice print that does not come until the test lets it: a voice-print stage that has fallen far behind. */
+    private record Held(java.util.concurrent.CountDownLatch release, java.util.concurrent.CountDownLatch entered)
+            implements io.localmodels.speaker.SpeakerEmbedder {
+        @Override
+        public float[] embed(float[] audio16k) {
+            entered.countDown();
+            try {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new float[] {1, 0, 0.01f};
+        }
+
+        @Override
+        public String name() {
+            return "test held";
+        }
+    }
+
+    @Test
+    void speechBoundariesNeverWaitForVoicePrints() throws Exception {
+        Held held = new Held(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        service.use(held);
+        byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
+        try (WsClient ws = WsClient.connect(vertx, base)) {
+            ws.json(new JsonObject().put("type", "config").put("sample_rate", 16000).put("language", "en"));
+            ws.await("config_ack", 10);
+            for (int pos = 0; pos < pcm.length; pos += 640) {
+                ws.binary(Arrays.copyOfRange(pcm, pos, Math.min(pcm.length, pos + 640)));
+            }
+            // jfk.wav's first three utterances end with a pause: their boundaries come while no print is done
+            for (int n = 1; n <= 3; n++) {
+                int want = n;
+                ws.await(m -> "speech_stopped".equals(m.getString("type")) && m.getInteger("segment_id") == want, 30,
+                        "speech_stopped " + want + " while the voice-print stage holds the first utterance");
+            }
+            assertTrue(held.entered().await(10, java.util.concurrent.TimeUnit.SECONDS), "the voice-print stage took the first utterance");
+            assertEquals(List.of(), ws.received("partial_result"), "labels come with partial_result, which waits for them");
+            held.release().countDown();
+            ws.json(new JsonObject().put("type", "end_of_stream"));
+            ws.await("stream_ended", 60);
+            List<JsonObject> partials = ws.received("partial_result");
+            assertEquals(ws.received("speech_stopped").size(), partials.size(), ws.received().toString());
+            assertTrue(partials.stream().allMatch(p -> "S1".equals(p.getString("speaker"))), partials.toString());
+        } finally {
+            held.release().countDown();
             service.use(new io.localmodels.speaker.CepstralEmbedder());
         }
     }
