@@ -32,20 +32,30 @@ public final class CepstralEmbedder implements SpeakerEmbedder {
     @Override
     public float[] embed(float[] audio16k) {
         float[][] frames = fbank.compute(audio16k);
-        double[] energy = new double[frames.length];
+        return embedFrames(frames, 0, frames.length);
+    }
+
+    @Override
+    public float[][] frames(float[] audio16k) {
+        return fbank.compute(audio16k);
+    }
+
+    @Override
+    public float[] embedFrames(float[][] frames, int from, int to) {
+        double[] energy = new double[Math.max(0, to - from)];
         double loudest = Double.NEGATIVE_INFINITY;
-        for (int f = 0; f < frames.length; f++) {
+        for (int f = from; f < to; f++) {
             double sum = 0;
             for (float v : frames[f]) {
                 sum += Math.exp(v);
             }
-            energy[f] = Math.log(sum);
-            loudest = Math.max(loudest, energy[f]);
+            energy[f - from] = Math.log(sum);
+            loudest = Math.max(loudest, energy[f - from]);
         }
         double[] mean = new double[COEFFICIENTS - FIRST];
         int used = 0;
-        for (int f = 0; f < frames.length; f++) {
-            if (energy[f] <= loudest - SPEECH_RANGE) {
+        for (int f = from; f < to; f++) {
+            if (energy[f - from] <= loudest - SPEECH_RANGE) {
                 continue;
             }
             used++;

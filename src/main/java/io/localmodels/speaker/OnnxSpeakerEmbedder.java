@@ -134,6 +134,24 @@ public final class OnnxSpeakerEmbedder implements SpeakerEmbedder {
     @Override
     public float[] embed(float[] audio16k) {
         float[][] f = fbank.compute(audio16k);
+        return embedRows(f);
+    }
+
+    @Override
+    public float[][] frames(float[] audio16k) {
+        return fbank.compute(audio16k);
+    }
+
+    @Override
+    public float[] embedFrames(float[][] frames, int from, int to) {
+        float[][] rows = new float[to - from][];
+        for (int i = from; i < to; i++) {
+            rows[i - from] = frames[i].clone(); // normalised in place below
+        }
+        return embedRows(rows);
+    }
+
+    private float[] embedRows(float[][] f) {
         int frames = f.length;
         int bins = fbank.bins();
         if (frames == 0) {

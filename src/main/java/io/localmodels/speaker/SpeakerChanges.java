@@ -31,14 +31,16 @@ public final class SpeakerChanges {
 
     /** The utterance's parts in order; one part (the whole utterance) when no change was found. */
     public List<Part> split(float[] audio) {
+        // an embedder that works on frames computes them once: every window and part reuses them
+        Source u = new Source(audio, embedder.frames(audio));
         List<Part> parts = new ArrayList<>();
-        parts.add(new Part(0, audio.length, embed(audio, 0, audio.length)));
+        parts.add(new Part(0, audio.length, embed(u, 0, audio.length)));
         if (threshold <= -1) {
             return parts;
         }
         for (int i = 0; i < parts.size() && parts.size() < MAX_PARTS; ) {
             Part p = parts.get(i);
-            List<Part> two = splitOnce(audio, p);
+            List<Part> two = splitOnce(u, p);
             if (two == null) {
                 i++;
             } else {
@@ -49,14 +51,18 @@ public final class SpeakerChanges {
         return parts;
     }
 
-    private List<Part> splitOnce(float[] audio, Part p) {
+    /** One utterance's samples, and its frames when the embedder works on frames (else null). */
+    private record Source(float[] audio, float[][] frames) {
+    }
+
+    private List<Part> splitOnce(Source u, Part p) {
         int length = p.end() - p.start();
         if (length < 2 * MIN_PART) {
             return null;
         }
         List<double[]> windows = new ArrayList<>();
         for (int at = p.start(); at + WINDOW <= p.end(); at += HOP) {
-            windows.add(Vectors.unit(embedder.embed(java.util.Arrays.copyOfRange(audio, at, at + WINDOW))));
+            windows.add(Vectors.unit(embed(u, at, at + WINDOW)));
         }
         int bestCut = -1;
         double lowest = Double.POSITIVE_INFINITY;
@@ -75,18 +81,25 @@ public final class SpeakerChanges {
         if (bestCut < 0) {
             return null;
         }
-        Part left = new Part(p.start(), bestCut, embed(audio, p.start(), bestCut));
-        Part right = new Part(bestCut, p.end(), embed(audio, bestCut, p.end()));
+        Part left = new Part(p.start(), bestCut, embed(u, p.start(), bestCut));
+        Part right = new Part(bestCut, p.end(), embed(u, bestCut, p.end()));
         if (Vectors.cosine(Vectors.unit(left.embedding()), Vectors.unit(right.embedding())) >= threshold) {
             return null;
         }
         return List.of(left, right);
     }
 
-    private float[] embed(float[] audio, int from, int to) {
+    /** The voice print of samples [from, to): from the frames lying wholly inside them, when there are frames. */
+    private float[] embed(Source u, int from, int to) {
         if (to - from < embedder.minSamples()) {
             return null;
         }
+        if (u.frames() != null) {
+            int first = (from + Fbank.SHIFT - 1) / Fbank.SHIFT;
+            int last = Math.min(u.frames().length, Fbank.frames(to));
+            return embedder.embedFrames(u.frames(), first, last);
+        }
+        float[] audio = u.audio();
         return embedder.embed(from == 0 && to == audio.length ? audio : java.util.Arrays.copyOfRange(audio, from, to));
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,6 +51,10 @@ class OnnxSpeakerEmbedderTest {
             }
             System.out.printf("%s: largest difference to torch %.2e (values up to %.2f)%n", name, worst, scale);
             assertTrue(worst < 1e-3 * Math.max(1, scale), name + ": largest difference " + worst);
+            // the same print from a row range of a longer stretch's frames (its first 2 s)
+            float[] longer = Arrays.copyOf(Wav.read(SharedFiles.require("audio/jfk.wav")).mono(), 64_000);
+            float[][] frames = e.frames(longer);
+            assertArrayEquals(v, e.embedFrames(frames, 0, Fbank.frames(32_000)), name + ": from shared frames");
         }
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,20 @@ class SpeakerChangesTest {
         assertEquals(1, CHANGES.split(falcon(6.0, 11.11)).size(), "falcon's second speaker");
         assertEquals(1, CHANGES.split(falcon(12.8, 18.02)).size(), "falcon's third speaker");
         assertEquals(1, CHANGES.split(Wav.read(SharedFiles.require("audio/jfk.wav")).mono()).size(), "jfk.wav");
+    }
+
+    @Test
+    void theFramesOfTheWholeUtteranceGiveEachWindowTheVoicePrintOfItsOwnSamples() throws Exception {
+        CepstralEmbedder e = new CepstralEmbedder();
+        float[] audio = falcon(6.0, 18.02);
+        float[][] frames = e.frames(audio);
+        // a window starting on a frame boundary (as every search window does: 12 000 = 75 × 160 samples)
+        for (int at : new int[] {0, 12_000, 36_000, 96_000}) {
+            float[] own = e.embed(Arrays.copyOfRange(audio, at, at + SpeakerChanges.WINDOW));
+            float[] shared = e.embedFrames(frames, at / Fbank.SHIFT, at / Fbank.SHIFT + Fbank.frames(SpeakerChanges.WINDOW));
+            assertArrayEquals(own, shared, "window at " + at);
+        }
+        assertArrayEquals(e.embed(audio), e.embedFrames(frames, 0, frames.length), "the whole utterance");
     }
 
     @Test
