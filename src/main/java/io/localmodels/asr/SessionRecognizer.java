@@ -50,9 +50,10 @@ public class SessionRecognizer implements UtteranceSink {
     }
 
     @Override
-    public java.util.Optional<CompletionStage<String>> interim(String language, float[] audio16k, double startSeconds, String prompt) {
-        if (audio16k.length > LogMelSpectrogram.CHUNK_SAMPLES) {
-            return java.util.Optional.empty();
+    public java.util.Optional<CompletionStage<String>> interim(String language, long samples, java.util.function.Supplier<float[]> audio16k,
+                                                               double startSeconds, String prompt) {
+        if (samples > LogMelSpectrogram.CHUNK_SAMPLES || asr.state() != AsrService.State.READY) {
+            return java.util.Optional.empty(); // no copy of the audio for a decode that would not be taken
         }
         try {
             asr.refuseUnsupported(language, AsrRequest.Task.TRANSCRIBE);
@@ -60,7 +61,7 @@ public class SessionRecognizer implements UtteranceSink {
             return java.util.Optional.empty();
         }
         String lang = asr.knowsLanguage(language) ? language : null;
-        return asr.submitInterim(new AsrRequest(audio16k, lang, AsrRequest.Task.TRANSCRIBE, false, prompt, startSeconds))
+        return asr.submitInterim(new AsrRequest(audio16k.get(), lang, AsrRequest.Task.TRANSCRIBE, false, prompt, startSeconds))
                 .map(f -> f.thenApply(t -> t.text().strip()));
     }
 

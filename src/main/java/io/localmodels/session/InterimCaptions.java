@@ -61,11 +61,11 @@ final class InterimCaptions {
         if (inFlight || length - decodedUpTo < intervalSamples) {
             return;
         }
-        VadStream.OpenSpeech speech = vad.openSpeech();
-        double start = speech.startSample() / (double) SileroVad.SAMPLE_RATE + offsetSeconds;
+        double start = vad.openSpeechStart() / (double) SileroVad.SAMPLE_RATE + offsetSeconds;
         // a skipped decode (recogniser busy) waits for the next interval too, rather than retrying every frame
         decodedUpTo = length;
-        var decode = sink.interim(language, speech.audio(), start, committed.isEmpty() ? null : String.join(" ", committed));
+        var decode = sink.interim(language, length, () -> vad.openSpeech().audio(), start,
+                committed.isEmpty() ? null : String.join(" ", committed));
         if (decode.isEmpty()) {
             return;
         }

@@ -17,8 +17,10 @@ public interface UtteranceSink {
      * Decodes the speech of an utterance still open, at low priority: the text so far, or empty when
      * the recogniser is busy or not there (an interim caption is skipped, never waited for).
      * {@code prompt}: text already committed for this utterance, to keep the decode consistent.
+     * {@code audio16k} gives a copy of the {@code samples} so far: asked for only when a decode is taken.
      */
-    default java.util.Optional<CompletionStage<String>> interim(String language, float[] audio16k, double startSeconds, String prompt) {
+    default java.util.Optional<CompletionStage<String>> interim(String language, long samples, java.util.function.Supplier<float[]> audio16k,
+                                                                double startSeconds, String prompt) {
         return java.util.Optional.empty();
     }
 

@@ -64,6 +64,11 @@ public final class VadStream {
         return start < 0 ? -1 : historyStart + historyLen - start;
     }
 
+    /** Where the open utterance starts (16 kHz samples; no copy); -1 when no speech is open. */
+    public long openSpeechStart() {
+        return segmenter.openStart();
+    }
+
     /** The id the open utterance will get. */
     public int openSegmentId() {
         return nextSegmentId;
