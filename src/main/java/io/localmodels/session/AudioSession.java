@@ -102,7 +102,7 @@ public final class AudioSession {
      * their audio; the VAD finds them again, and they must be neither sent nor stored twice.
      */
     private final StoredSpeech alreadyStored;
-    private final List<io.localmodels.analysis.TranscriptLine> storedBefore;
+    private final List<TranscriptLine> storedBefore;
     /** Whether the client was told that the store is unreachable and its session waits in the backlog. */
     private final java.util.concurrent.atomic.AtomicBoolean toldStoreDeferred = new java.util.concurrent.atomic.AtomicBoolean();
     private final RefusalNotices refusals = new RefusalNotices();
