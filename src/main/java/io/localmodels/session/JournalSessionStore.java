@@ -9,12 +9,9 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -99,14 +96,8 @@ public final class JournalSessionStore implements SessionStore {
 
     private void write(String id, ObjectNode line) {
         byte[] bytes = (line.toString() + "\n").getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(file(id), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            if (fsync) {
-                ch.force(false);
-            }
+        try {
+            DurableFiles.append(file(id), bytes, fsync);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the journal of session " + id, e);
         }

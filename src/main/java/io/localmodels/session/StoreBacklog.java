@@ -6,13 +6,10 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -226,14 +223,8 @@ final class StoreBacklog {
     }
 
     private void append(byte[] bytes) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            if (fsync) {
-                ch.force(false);
-            }
+        try {
+            DurableFiles.append(file, bytes, fsync);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the session store backlog " + file, e);
         }
@@ -253,16 +244,7 @@ final class StoreBacklog {
                 all.append(StoreWrite.toJson(e.write())).append('\n');
             }
             byte[] bytes = all.toString().getBytes(StandardCharsets.UTF_8);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                if (fsync) {
-                    ch.force(false);
-                }
-            }
+            DurableFiles.overwrite(tmp, bytes, fsync);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             fileBytes = bytes.length;
         } catch (IOException e) {

@@ -65,6 +65,23 @@ class HeaderDeadlineTest {
         }
     }
 
+    /** One header line every 500 ms, for up to 10 s: true when the server closed the connection meanwhile. */
+    private static boolean dribbledUntilClosed(Socket s) throws IOException {
+        OutputStream out = s.getOutputStream();
+        for (int i = 0; i < 20; i++) {
+            try {
+                out.write(("X-Slow-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (IOException e) {
+                return true;
+            }
+            if (closedWithin(s, 500)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String statusLine(Socket s) throws IOException {
         InputStream in = s.getInputStream();
         StringBuilder line = new StringBuilder();
@@ -82,17 +99,7 @@ class HeaderDeadlineTest {
             OutputStream out = s.getOutputStream();
             out.write(("GET /q/health/live HTTP/1.1\r\nHost: x\r\n").getBytes(StandardCharsets.US_ASCII));
             long t0 = System.nanoTime();
-            boolean closed = false;
-            for (int i = 0; i < 20 && !closed; i++) {   // one header line every 500 ms, for up to 10 s
-                try {
-                    out.write(("X-Slow-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException e) {
-                    closed = true;
-                    break;
-                }
-                closed = closedWithin(s, 500);
-            }
+            boolean closed = dribbledUntilClosed(s);
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertTrue(closed, "the connection was still open after 10 s of header lines");
             assertTrue(seconds < 8, "closed only after " + seconds + " s");
@@ -109,18 +116,7 @@ class HeaderDeadlineTest {
             assertEquals("HTTP/1.1 200 OK", statusLine(s));
             drainHeadersAndBody(s);
             out.write("GET /q/health/live HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
-            boolean closed = false;
-            for (int i = 0; i < 20 && !closed; i++) {
-                try {
-                    out.write(("X-Slow-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException e) {
-                    closed = true;
-                    break;
-                }
-                closed = closedWithin(s, 500);
-            }
-            assertTrue(closed, "the second request's head was dribbled for 10 s and the connection stayed open");
+            assertTrue(dribbledUntilClosed(s), "the second request's head was dribbled for 10 s and the connection stayed open");
         }
     }
 
