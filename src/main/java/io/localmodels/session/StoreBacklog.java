@@ -37,6 +37,9 @@ final class StoreBacklog {
     }
 
     private final Path file;
+    /** Held while this process owns the backlog: two processes on one data-dir would overwrite each other's file. */
+    private final java.nio.channels.FileChannel lockChannel;
+    private final java.nio.channels.FileLock lock;
     private final long maxBytes;
     private final boolean fsync;
     private final ArrayDeque<Entry> pending = new ArrayDeque<>();
@@ -51,11 +54,35 @@ final class StoreBacklog {
         this.fsync = fsync;
         try {
             Files.createDirectories(file.getParent());
+            this.lockChannel = java.nio.channels.FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock held;
+            try {
+                held = lockChannel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+                held = null;
+            }
+            if (held == null) {
+                lockChannel.close();
+                throw new IllegalStateException("the session store backlog " + file + " is in use by another process: give each"
+                        + " process its own lma.session.data-dir");
+            }
+            this.lock = held;
             if (Files.isRegularFile(file)) {
                 load();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the session store backlog " + file, e);
+        }
+    }
+
+    /** Lets another process take the backlog (what is kept stays on disk for it). */
+    synchronized void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warnf("could not release the session store backlog's lock: %s", e.getMessage());
         }
     }
 

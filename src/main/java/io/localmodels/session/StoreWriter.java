@@ -241,5 +241,6 @@ final class StoreWriter {
         if (!backlog.isEmpty()) {
             LOG.warnf("%d session store writes stay in the local backlog; the next start replays them", backlog.size());
         }
+        backlog.close();
     }
 }

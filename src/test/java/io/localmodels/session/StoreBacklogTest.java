@@ -144,6 +144,16 @@ class StoreBacklogTest {
     }
 
     @Test
+    void aSecondOwnerOfTheSameBacklogIsRefusedUntilTheFirstLetsGo() throws Exception {
+        Path file = Files.createTempDirectory("backlog").resolve("b.jsonl");
+        StoreBacklog first = new StoreBacklog(file, 1 << 20, false);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new StoreBacklog(file, 1 << 20, false));
+        assertTrue(e.getMessage().contains("lma.session.data-dir"), e.getMessage());
+        first.close();
+        new StoreBacklog(file, 1 << 20, false).close();
+    }
+
+    @Test
     void aFullBacklogRefusesAndCountsInsteadOfFillingTheDisk() throws Exception {
         Path dir = Files.createTempDirectory("backlog");
         StoreBacklog backlog = new StoreBacklog(dir.resolve("b.jsonl"), 4096, false);
@@ -156,6 +166,7 @@ class StoreBacklogTest {
         assertTrue(kept > 5 && kept < 100, "some fit, the rest were refused: " + kept);
         assertTrue(Files.size(dir.resolve("b.jsonl")) <= 4096);
         assertEquals(kept, backlog.size());
+        backlog.close();
     }
 
     @Test
@@ -165,6 +176,7 @@ class StoreBacklogTest {
         StoreBacklog first = new StoreBacklog(file, 1 << 20, false);
         first.add(new StoreWrite.Started("s", "en", Instant.parse("2026-12-07T10:00:00Z")));
         first.add(new StoreWrite.Segment("s", line(1).line(), Instant.parse("2026-12-07T10:00:01Z")));
+        first.close();
         Files.writeString(file, "{\"session_id\":\"s\",\"at\":17", java.nio.file.StandardOpenOption.APPEND);
         StoreBacklog second = new StoreBacklog(file, 1 << 20, false);
         assertEquals(2, second.size());
@@ -172,5 +184,6 @@ class StoreBacklogTest {
         assertEquals("en", s.language());
         assertEquals(Instant.parse("2026-12-07T10:00:00Z"), s.createdAt());
         assertEquals(1, s.segments().size());
+        second.close();
     }
 }
