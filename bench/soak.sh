@@ -17,7 +17,7 @@ trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
 until curl -sf -o /dev/null http://127.0.0.1:8078/q/health/ready; do sleep 0.5; done
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$server/status; }
 ok() { curl -s http://127.0.0.1:8078/q/metrics | awk '/^lma_asr_requests_total\{outcome="ok"\}/ {printf "%.0f", $2}'; }
-heap() { curl -s http://127.0.0.1:8078/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $2} END {printf "%.0f", s / 1048576}'; }
+heap() { curl -s http://127.0.0.1:8078/q/metrics | awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $NF} END {printf "%.0f", s / 1048576}'; }
 echo "{\"round\":0,\"rss_mb\":$(rss),\"heap_mb\":$(heap)}"
 for r in $(seq 1 "$rounds"); do
   node bench/ws-load.js ws://127.0.0.1:8078/ws/audio "$wav" "$sessions" 60 > /dev/null 2>>target/soak-client.log
