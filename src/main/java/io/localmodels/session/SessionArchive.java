@@ -98,11 +98,6 @@ public class SessionArchive {
         writes.submit(new StoreWrite.Checkpoint(id, checkpoint, Instant.now()), onDeferred);
     }
 
-    /** Whether some of the session's writes wait in the backlog for the store to come back. */
-    boolean deferred(String id) {
-        return writes.deferred(id);
-    }
-
     /**
      * What the store holds of a session that this process does not hold (its own sessions' writes may
      * still be queued). Blocking: never call it on an event loop.

@@ -217,22 +217,28 @@ final class StoreBacklog {
         }
         SessionStore.StoredSession s = stored.orElse(null);
         TreeMap<Integer, TranscriptLine> lines = new TreeMap<>();
+        String language = null;
+        Instant created = null;
+        Instant updated = null;
+        Instant ended = null;
+        FinalDocument doc = null;
+        AudioCheckpoint cp = null;
         if (s != null) {
             s.segments().forEach(l -> lines.put(l.segmentId(), l));
+            language = s.language();
+            created = s.createdAt();
+            updated = s.updatedAt();
+            ended = s.endedAt();
+            doc = s.document();
+            cp = s.checkpoint();
         }
         for (Entry e : pending) {
             StoreWrite w = e.write();
             if (!w.sessionId().equals(sessionId)) {
                 continue;
             }
-            Instant at = w.at();
-            if (s == null) {
-                s = new SessionStore.StoredSession(sessionId, null, at, at, null, List.of(), null, null);
-            }
-            String language = s.language();
-            Instant ended = s.endedAt();
-            FinalDocument doc = s.document();
-            AudioCheckpoint cp = s.checkpoint();
+            created = created == null ? w.at() : created;
+            updated = w.at();
             if (w instanceof StoreWrite.Started st) {
                 language = language == null ? st.language() : language;
             } else if (w instanceof StoreWrite.Segment seg) {
@@ -241,12 +247,11 @@ final class StoreBacklog {
                 cp = c.checkpoint();
             } else if (w instanceof StoreWrite.Finished f) {
                 doc = f.document();
-                ended = at;
+                ended = w.at();
             }
-            s = new SessionStore.StoredSession(sessionId, language, s.createdAt(), at, ended, List.of(), doc, cp);
         }
-        return Optional.of(new SessionStore.StoredSession(s.id(), s.language(), s.createdAt(), s.updatedAt(), s.endedAt(),
-                List.copyOf(lines.values()), s.document(), s.checkpoint()));
+        return Optional.of(new SessionStore.StoredSession(sessionId, language, created, updated, ended, List.copyOf(lines.values()),
+                doc, cp));
     }
 
     private void append(byte[] bytes) {
