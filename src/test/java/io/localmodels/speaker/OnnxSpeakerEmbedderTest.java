@@ -51,10 +51,13 @@ class OnnxSpeakerEmbedderTest {
             }
             System.out.printf("%s: largest difference to torch %.2e (values up to %.2f)%n", name, worst, scale);
             assertTrue(worst < 1e-3 * Math.max(1, scale), name + ": largest difference " + worst);
-            // the same print from a row range of a longer stretch's frames (its first 2 s)
+            // the same print from a row range of a longer stretch's frames: its first 2 s, and 2 s from 1 s on
             float[] longer = Arrays.copyOf(Wav.read(SharedFiles.require("audio/jfk.wav")).mono(), 64_000);
             float[][] frames = e.frames(longer);
             assertArrayEquals(v, e.embedFrames(frames, 0, Fbank.frames(32_000)), name + ": from shared frames");
+            int first = 16_000 / Fbank.SHIFT;
+            assertArrayEquals(e.embed(Arrays.copyOfRange(longer, 16_000, 48_000)), e.embedFrames(frames, first, first + Fbank.frames(32_000)),
+                    name + ": from shared frames, not at the start");
         }
     }
 
