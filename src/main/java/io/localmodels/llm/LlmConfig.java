@@ -28,6 +28,12 @@ public interface LlmConfig {
     /** Layers offloaded to the GPU (CUDA build, -Pgpu); unset: all of them when a GPU is there, else 0. */
     Optional<Integer> gpuLayers();
 
+    /**
+     * A folder holding a libjllama of the user's own (tools/build-jllama.sh: tuned for this CPU, or
+     * CUDA) instead of the portable one in the jar; read by {@code LlamaNatives} before llama.cpp loads.
+     */
+    Optional<String> library();
+
     /** CPU threads for generation; 0: one per core. */
     @WithDefault("0")
     int threads();

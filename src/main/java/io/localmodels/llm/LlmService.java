@@ -116,6 +116,13 @@ public class LlmService {
             long t0 = System.nanoTime();
             int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
             int gpuLayers = config.gpuLayers().orElse(locator.onGpu() ? 999 : 0);
+            try {
+                LlamaNatives.prepare();
+            } catch (IllegalStateException e) {
+                fail(e.getMessage(), "build the library with tools/build-jllama.sh, or unset lma.llm.library");
+                LOG.errorf("the embedded LLM is unavailable: %s", e.getMessage());
+                return;
+            }
             LlamaRunner r = LlamaRunner.open(file, config.contextSize(), threads, gpuLayers);
             if (closing) {
                 r.close();
@@ -125,9 +132,9 @@ public class LlmService {
             state = State.READY;
             reason = null;
             hint = null;
-            LOG.infof("LLM %s (%s, %s) ready in %.1f s: context %d tokens, %d threads, %d GPU layers, llama.cpp %s", modelName,
+            LOG.infof("LLM %s (%s, %s) ready in %.1f s: context %d tokens, %d threads, %d GPU layers, llama.cpp %s, %s", modelName,
                     info.architecture(), info.name(), (System.nanoTime() - t0) / 1e9, config.contextSize(), threads, gpuLayers,
-                    GgufInfo.LLAMA_CPP_BUILD);
+                    GgufInfo.LLAMA_CPP_BUILD, LlamaNatives.describe());
         } catch (HubException e) {
             fail(e.getMessage(), e.hint());
             LOG.errorf("the embedded LLM is unavailable: %s", e.describe());

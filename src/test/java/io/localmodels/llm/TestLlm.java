@@ -23,6 +23,11 @@ public final class TestLlm {
         }
 
         @Override
+        public Optional<String> library() {
+            return Optional.empty();
+        }
+
+        @Override
         public int threads() {
             return 2;
         }
