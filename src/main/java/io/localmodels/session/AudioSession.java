@@ -28,6 +28,8 @@ import java.util.concurrent.Executor;
  */
 public final class AudioSession {
 
+    /** An empty step, shared: most frames end with nothing more to do. */
+    private static final Uni<Void> DONE = Uni.createFrom().voidItem();
     private static final Logger LOG = Logger.getLogger(AudioSession.class);
     private static final Duration RECOGNITION_DRAIN_TIMEOUT = Duration.ofSeconds(120);
 
@@ -307,10 +309,10 @@ public final class AudioSession {
         }
         if (work instanceof Work.Attach at) {
             outbox.attach(at.listener(), attachedEvent(at.resumed()));
-            return Uni.createFrom().voidItem();
+            return DONE;
         }
         if (work instanceof Work.Pause) {
-            return ended ? Uni.createFrom().voidItem()
+            return ended ? DONE
                     : vadStage(CompletableFuture.completedFuture(vad.pause())).invoke(this::maybeCheckpoint);
         }
         if (work instanceof Work.Cut c) {
@@ -328,7 +330,7 @@ public final class AudioSession {
     private Uni<Void> processAudio(byte[] bytes, Long chunkId) {
         if (ended) {
             admission.processed(bytes.length);
-            return Uni.createFrom().voidItem();
+            return DONE;
         }
         short[] pcm;
         try {
@@ -337,7 +339,7 @@ public final class AudioSession {
             admission.processed(bytes.length);
             processedBytes += bytes.length;
             deliver(SessionEvent.Error.nonFatal("invalid_audio", e.getMessage() + "; the frame was dropped"));
-            return Uni.createFrom().voidItem();
+            return DONE;
         }
         fingerprint.add(pcm);
         archive.audio(id, pcm);
@@ -346,13 +348,19 @@ public final class AudioSession {
             processedChunkId = chunkId;
         }
         host.audioProcessed(pcm.length / (double) settings.format().channels() / settings.format().sampleRate());
+        int length = bytes.length;
         return vadStage(vad.accept(frontEnd.toTarget(pcm)))
-                .onTermination().invoke(() -> admission.processed(bytes.length))
-                .invoke(this::maybeCheckpoint)
-                .onItem().transformToUni(ignored -> fingerprint.samples() > maxFrames
-                        ? finish(new SessionEvent.Error("session_too_long", "the session passed the "
-                        + maxFrames / settings.format().sampleRate() + " s limit (lma.audio.max-session-duration)", true, 1008))
-                        : Uni.createFrom().voidItem())
+                .onItemOrFailure().transformToUni((ignored, failure) -> {
+                    admission.processed(length);
+                    if (failure != null) {
+                        return failed(failure);
+                    }
+                    maybeCheckpoint();
+                    return fingerprint.samples() > maxFrames
+                            ? finish(new SessionEvent.Error("session_too_long", "the session passed the "
+                            + maxFrames / settings.format().sampleRate() + " s limit (lma.audio.max-session-duration)", true, 1008))
+                            : DONE;
+                })
                 .onFailure().recoverWithUni(this::failed);
     }
 
@@ -373,18 +381,31 @@ public final class AudioSession {
 
     /**
      * Hands the VAD's events on: at once when they are already there (the VAD scored on this thread),
-     * else back on the audio executor once the inference thread answers.
+     * else back on the audio executor once the inference thread answers. Few operators on purpose:
+     * this runs for every frame of every session, and each Mutiny operator built here costs a capture
+     * of the thread contexts.
      */
     private Uni<Void> vadStage(CompletionStage<List<VadEvent>> stage) {
         CompletableFuture<List<VadEvent>> f = stage.toCompletableFuture();
-        Uni<List<VadEvent>> events = f.isDone() && !f.isCompletedExceptionally()
-                ? Uni.createFrom().item(f.join())
-                : Uni.createFrom().completionStage(stage).emitOn(executor);
-        return events.onItem().transformToUni(this::handle).invoke(() -> {
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            return handled(f.join());
+        }
+        return Uni.createFrom().completionStage(stage).emitOn(executor).onItem().transformToUni(this::handled);
+    }
+
+    /** The VAD's events in order, then the interim captions learn how far the VAD got. */
+    private Uni<Void> handled(List<VadEvent> events) {
+        try {
+            for (VadEvent e : events) {
+                handle(e);
+            }
             if (interim != null) {
                 interim.heard(vad);
             }
-        }).replaceWithVoid();
+            return DONE;
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e);
+        }
     }
 
     private Uni<Void> failed(Throwable e) {
@@ -402,7 +423,7 @@ public final class AudioSession {
 
     private Uni<Void> finish(SessionEvent.Error error) {
         if (ended) {
-            return Uni.createFrom().voidItem();
+            return DONE;
         }
         ending = true;
         admission.close();
@@ -447,16 +468,7 @@ public final class AudioSession {
         }
     }
 
-    /** The VAD's events in order. */
-    private Uni<Void> handle(List<VadEvent> events) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (VadEvent e : events) {
-            chain = chain.chain(() -> handle(e));
-        }
-        return chain;
-    }
-
-    private Uni<Void> handle(VadEvent e) {
+    private void handle(VadEvent e) {
         double offset = offset16k / (double) SileroVad.SAMPLE_RATE;
         if (e instanceof VadEvent.SpeechStarted s) {
             if (!alreadyStored.holdsStart(s.start() + offset)) {
@@ -471,14 +483,13 @@ public final class AudioSession {
             }
             if (alreadyStored.holds(u.startSeconds(), u.endSeconds())) {
                 LOG.debugf("session %s: %.2f-%.2f s was stored before the restart; not transcribed again", id, u.startSeconds(), u.endSeconds());
-                return Uni.createFrom().voidItem();
+                return;
             }
             // the boundary leaves now; voice prints and Whisper work on it from here, off this thread
             segments++;
             deliver(new SessionEvent.SpeechStopped(id, u.segmentId(), round(u.startSeconds()), round(u.endSeconds())));
             recognise(u, speakers.on() ? speakers.label(u) : null);
         }
-        return Uni.createFrom().voidItem();
     }
 
     /** {@code turns}: the utterance's speaker turns as they will be known; null when speakers are off (S1). */
