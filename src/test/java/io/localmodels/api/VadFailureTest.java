@@ -11,7 +11,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -43,9 +42,8 @@ class VadFailureTest {
         }
     }
 
-    /** The real batcher until armed; then every call fails as a stopped VAD does. */
+    /** The real batcher until armed; then every call fails as a stopped VAD does. Only this test's profile enables it. */
     @Alternative
-    @Priority(1)
     @Singleton
     public static class FailingVadBatcher extends VadBatcher {
         static volatile boolean armed;
