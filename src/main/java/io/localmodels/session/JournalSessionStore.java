@@ -18,7 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -168,13 +167,7 @@ public final class JournalSessionStore implements SessionStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the journal of session " + id, e);
         }
-        String language = null;
-        Instant created = null;
-        Instant updated = null;
-        Instant ended = null;
-        FinalDocument document = null;
-        AudioCheckpoint checkpoint = null;
-        TreeMap<Integer, TranscriptLine> segments = new TreeMap<>();
+        SessionFold fold = new SessionFold();
         for (int i = 0; i < lines.size(); i++) {
             JsonNode n;
             try {
@@ -186,31 +179,24 @@ public final class JournalSessionStore implements SessionStore {
                 continue; // a torn last line: the write that was cut off
             }
             Instant at = Instant.ofEpochMilli(n.path("at").asLong());
-            created = created == null ? at : created;
-            updated = at;
+            fold.at(at);
             try {
                 switch (n.path("type").asText()) {
-                    case "start" -> language = language == null ? n.path("language").asText(null) : language;
-                    case "segment" -> {
-                        TranscriptLine e = JSON.treeToValue(n.path("segment"), TranscriptLine.class);
-                        segments.putIfAbsent(e.segmentId(), e);
-                    }
-                    case "checkpoint" -> checkpoint = JSON.treeToValue(n.path("checkpoint"), AudioCheckpoint.class);
-                    case "final" -> {
-                        document = JSON.treeToValue(n.path("document"), FinalDocument.class);
-                        ended = at;
-                    }
+                    case "start" -> fold.started(n.path("language").asText(null));
+                    case "segment" -> fold.segment(JSON.treeToValue(n.path("segment"), TranscriptLine.class));
+                    case "checkpoint" -> fold.checkpoint(JSON.treeToValue(n.path("checkpoint"), AudioCheckpoint.class));
+                    case "final" -> fold.finished(JSON.treeToValue(n.path("document"), FinalDocument.class), at);
                     default -> LOG.warnf("session %s: unknown journal line type %s", id, n.path("type").asText());
                 }
             } catch (IOException e) {
                 LOG.warnf("session %s: journal line %d unreadable: %s", id, i + 1, e.getMessage());
             }
         }
-        if (created == null) {
+        if (fold.empty()) {
             return Optional.empty();
         }
-        return Optional.of(new StoredSession(id, language != null ? language : document == null ? null : document.language(),
-                created, updated, ended, List.copyOf(segments.values()), document, checkpoint));
+        fold.languageFromDocument();
+        return Optional.of(fold.toStored(id));
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.localmodels.session;
 
-import io.localmodels.analysis.TranscriptLine;
-
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -10,13 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Store writes that could not reach the session store (PostgreSQL down), kept in order in a local
@@ -215,43 +211,25 @@ final class StoreBacklog {
         if (!perSession.containsKey(sessionId)) {
             return stored;
         }
-        SessionStore.StoredSession s = stored.orElse(null);
-        TreeMap<Integer, TranscriptLine> lines = new TreeMap<>();
-        String language = null;
-        Instant created = null;
-        Instant updated = null;
-        Instant ended = null;
-        FinalDocument doc = null;
-        AudioCheckpoint cp = null;
-        if (s != null) {
-            s.segments().forEach(l -> lines.put(l.segmentId(), l));
-            language = s.language();
-            created = s.createdAt();
-            updated = s.updatedAt();
-            ended = s.endedAt();
-            doc = s.document();
-            cp = s.checkpoint();
-        }
+        SessionFold fold = new SessionFold();
+        stored.ifPresent(fold::seed);
         for (Entry e : pending) {
             StoreWrite w = e.write();
             if (!w.sessionId().equals(sessionId)) {
                 continue;
             }
-            created = created == null ? w.at() : created;
-            updated = w.at();
+            fold.at(w.at());
             if (w instanceof StoreWrite.Started st) {
-                language = language == null ? st.language() : language;
+                fold.started(st.language());
             } else if (w instanceof StoreWrite.Segment seg) {
-                lines.putIfAbsent(seg.line().segmentId(), seg.line());
+                fold.segment(seg.line());
             } else if (w instanceof StoreWrite.Checkpoint c) {
-                cp = c.checkpoint();
+                fold.checkpoint(c.checkpoint());
             } else if (w instanceof StoreWrite.Finished f) {
-                doc = f.document();
-                ended = w.at();
+                fold.finished(f.document(), w.at());
             }
         }
-        return Optional.of(new SessionStore.StoredSession(sessionId, language, created, updated, ended, List.copyOf(lines.values()),
-                doc, cp));
+        return Optional.of(fold.toStored(sessionId));
     }
 
     private void append(byte[] bytes) {
