@@ -4,10 +4,14 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -34,8 +38,8 @@ final class StoreBacklog {
 
     private final Path file;
     /** Held while this process owns the backlog: two processes on one data-dir would overwrite each other's file. */
-    private final java.nio.channels.FileChannel lockChannel;
-    private final java.nio.channels.FileLock lock;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
     private final long maxBytes;
     private final boolean fsync;
     private final ArrayDeque<Entry> pending = new ArrayDeque<>();
@@ -50,12 +54,12 @@ final class StoreBacklog {
         this.fsync = fsync;
         try {
             Files.createDirectories(file.getParent());
-            this.lockChannel = java.nio.channels.FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-            java.nio.channels.FileLock held;
+            this.lockChannel = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock held;
             try {
                 held = lockChannel.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+            } catch (OverlappingFileLockException sameJvm) {
                 held = null;
             }
             if (held == null) {
