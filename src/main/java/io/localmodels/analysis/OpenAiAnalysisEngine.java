@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -6,6 +6,7 @@ import io.localmodels.session.UtteranceSink;
 import io.localmodels.vad.Utterance;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +21,11 @@ public class SessionRecognizer implements UtteranceSink {
     public SessionRecognizer(AsrService asr, AsrConfig config) {
         this.asr = asr;
         this.config = config;
+    }
+
+    @Override
+    public Duration interimInterval() {
+        return config.interimInterval();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.localmodels.inference;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.localmodels.models.ModelCache;
 import io.localmodels.models.ModelCatalog;
 import io.localmodels.models.ModelFile;

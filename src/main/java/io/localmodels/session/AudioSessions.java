@@ -1,7 +1,10 @@
 package io.localmodels.session;
 
+import io.localmodels.audio.AudioEncoding;
+import io.localmodels.audio.StreamFormat;
 import io.localmodels.inference.ModelRegistry;
 import io.localmodels.inference.ModelState;
+import io.localmodels.speaker.SpeakerService;
 import io.localmodels.vad.SileroVad;
 import io.localmodels.vad.VadBatcher;
 import io.localmodels.vad.WindowScorer;
@@ -13,9 +16,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
-
-import io.localmodels.audio.AudioEncoding;
-import io.localmodels.audio.StreamFormat;
 
 import java.time.Instant;
 import java.util.List;
@@ -56,13 +56,12 @@ public class AudioSessions implements AudioSession.Host {
     private volatile boolean draining;
 
     private final long interimIntervalSamples;
-    private final io.localmodels.speaker.SpeakerService speakers;
+    private final SpeakerService speakers;
 
     public AudioSessions(SileroVad silero, VadBatcher scorer, ModelRegistry models, AudioConfig audio, SessionConfig config,
                          Instance<UtteranceSink> sinks, SessionArchive archive, MeterRegistry meters,
-                         io.localmodels.asr.AsrConfig asr, io.localmodels.speaker.SpeakerService speakers) {
+                         SpeakerService speakers) {
         this.speakers = speakers;
-        this.interimIntervalSamples = asr.interimInterval().toMillis() * SileroVad.SAMPLE_RATE / 1000;
         this.archive = archive;
         this.silero = silero;
         this.scorer = scorer;
@@ -70,6 +69,7 @@ public class AudioSessions implements AudioSession.Host {
         this.audio = audio;
         this.config = config;
         this.sink = sinks.isResolvable() ? sinks.get() : UtteranceSink.NONE;
+        this.interimIntervalSamples = sink.interimInterval().toMillis() * SileroVad.SAMPLE_RATE / 1000;
         int workers = audio.workers().orElse(Runtime.getRuntime().availableProcessors());
         AtomicInteger n = new AtomicInteger();
         // Each session's stream has at most one drain task queued at a time, so sessions bound the queue.

@@ -2,7 +2,10 @@ package io.localmodels.session;
 
 import io.localmodels.vad.Utterance;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /** The next stage after the VAD (speech recognition): takes each utterance in order. */
 public interface UtteranceSink {
@@ -19,9 +22,14 @@ public interface UtteranceSink {
      * {@code prompt}: text already committed for this utterance, to keep the decode consistent.
      * {@code audio16k} gives a copy of the {@code samples} so far: asked for only when a decode is taken.
      */
-    default java.util.Optional<CompletionStage<String>> interim(String language, long samples, java.util.function.Supplier<float[]> audio16k,
+    default Optional<CompletionStage<String>> interim(String language, long samples, Supplier<float[]> audio16k,
                                                                 double startSeconds, String prompt) {
-        return java.util.Optional.empty();
+        return Optional.empty();
+    }
+
+    /** Audio between two interim decodes of an open utterance; zero when this stage gives no interim captions. */
+    default Duration interimInterval() {
+        return Duration.ZERO;
     }
 
     /** Used while no recogniser is deployed at all. */

@@ -1,5 +1,6 @@
 package io.localmodels.api;
 
+import io.localmodels.testing.EmbeddedLlmProfile;
 import io.localmodels.testing.Readiness;
 import io.localmodels.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -2,6 +2,8 @@ package io.localmodels.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.localmodels.testing.AnalysisProfile;
+import io.localmodels.testing.FakeChatResource;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.WhisperFixtures;
 import io.quarkus.test.common.http.TestHTTPResource;

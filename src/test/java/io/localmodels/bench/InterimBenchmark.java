@@ -1,9 +1,9 @@
 package io.localmodels.bench;
 
 import io.localmodels.testing.Readiness;
-import io.localmodels.api.WhisperFixtureProfile;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Wav;
+import io.localmodels.testing.WhisperFixtureProfile;
 import io.localmodels.testing.WhisperFixtures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ports, the fetch-only init step, the cache volume, the GPU request, the HPA metric, the grace period.
  */
 @QuarkusTest
-@io.quarkus.test.junit.TestProfile(io.localmodels.api.AnalysisProfile.class)
+@io.quarkus.test.junit.TestProfile(io.localmodels.testing.AnalysisProfile.class)
 class K8sManifestsTest {
 
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
@@ -194,8 +194,8 @@ class K8sManifestsTest {
         io.localmodels.testing.SharedFiles.require("models/yolox-nano/yolox_nano.onnx");
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready")
                 .then().body("checks.find { it.name == 'asr' }.data.state", org.hamcrest.Matchers.equalTo("ready")));
-        io.localmodels.api.FakeChatResource.server.reset();
-        io.localmodels.api.FakeChatResource.server.answerWith(r -> io.localmodels.testing.FakeChatServer.Reply.content(
+        io.localmodels.testing.FakeChatResource.server.reset();
+        io.localmodels.testing.FakeChatResource.server.answerWith(r -> io.localmodels.testing.FakeChatServer.Reply.content(
                 io.localmodels.analysis.OpenAiAnalysisEngineTest.GOOD));
         byte[] pcm = io.localmodels.testing.Wav.read(io.localmodels.testing.SharedFiles.require("audio/jfk.wav")).pcm();
         try (io.localmodels.testing.WsClient ws = io.localmodels.testing.WsClient.connect(vertx, base)) {
