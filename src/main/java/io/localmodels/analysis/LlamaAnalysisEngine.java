@@ -10,6 +10,7 @@ import io.localmodels.llm.LlmService;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -65,7 +66,7 @@ final class LlamaAnalysisEngine extends ChunkedAnalysisEngine {
         // before anything touches llama.cpp: a model still downloading, or one that never loaded (no native
         // library for this platform, say), is a failed analysis with the reason, never an error thrown
         if (llm.state() != LlmService.State.READY) {
-            return AnalysisOutcome.failed(name(), model(), "the LLM is " + llm.state().name().toLowerCase(java.util.Locale.ROOT)
+            return AnalysisOutcome.failed(name(), model(), "the LLM is " + llm.state().name().toLowerCase(Locale.ROOT)
                     + (llm.reason() != null ? ": " + llm.reason() : ""));
         }
         return super.analyse(language, transcript);

@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -45,7 +46,7 @@ public final class AsrPool implements AutoCloseable {
     private double decayedBusyNanos;
     private long decayedAtNanos = System.nanoTime();
     /** Workers running a batch now. */
-    private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger busy = new AtomicInteger();
     private volatile boolean closed;
 
     public AsrPool(BatchRunner runner, int workers, int queueCapacity, Duration batchWindow, int maxBatch, Consumer<BatchStats> stats) {

@@ -3,6 +3,9 @@ package io.localmodels.asr;
 import io.localmodels.inference.OnnxRuntime;
 import io.localmodels.models.BackgroundLoad;
 import io.localmodels.models.ModelsConfig;
+import io.localmodels.models.hub.DownloadProgress;
+import io.localmodels.models.hub.HubException;
+import io.localmodels.models.hub.HubRef;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,11 +16,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import io.localmodels.models.hub.DownloadProgress;
-import io.localmodels.models.hub.HubException;
-import io.localmodels.models.hub.HubRef;
-
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -135,8 +136,8 @@ public class AsrService {
     }
 
     /** The Hub repository lma.asr.model resolved to, if it is one (known once loading began). */
-    public java.util.Optional<HubRef> hubRef() {
-        return source instanceof WhisperLocator.Hub h ? java.util.Optional.of(h.ref()) : java.util.Optional.empty();
+    public Optional<HubRef> hubRef() {
+        return source instanceof WhisperLocator.Hub h ? Optional.of(h.ref()) : Optional.empty();
     }
 
     /**
@@ -147,7 +148,7 @@ public class AsrService {
     private void warmUp(WhisperEngine e) {
         long t0 = System.nanoTime();
         try {
-            java.util.Random r = new java.util.Random(1);
+            Random r = new Random(1);
             float[] noise = new float[LogMelSpectrogram.SAMPLE_RATE];
             for (int i = 0; i < noise.length; i++) {
                 noise[i] = (float) (r.nextGaussian() * 0.05);
@@ -244,16 +245,16 @@ public class AsrService {
      * An interim decode (speech still going on): low priority in the pool, and dropped, not queued,
      * when the pool cannot take it (counted in lma_asr_interim_dropped_total); empty then.
      */
-    public java.util.Optional<CompletableFuture<Transcription>> submitInterim(AsrRequest request) {
+    public Optional<CompletableFuture<Transcription>> submitInterim(AsrRequest request) {
         AsrPool p = pool;
         if (state != State.READY || p == null || !knowsLanguage(request.language())) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return java.util.Optional.of(p.submitInterim(request));
+            return Optional.of(p.submitInterim(request));
         } catch (AsrBusyException | AsrUnavailableException e) {
             meters.counter("lma_asr_interim_dropped_total").increment();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

@@ -2,6 +2,7 @@ package io.localmodels.asr;
 
 import io.localmodels.vad.SileroVad;
 import io.localmodels.vad.Utterance;
+import io.localmodels.vad.VadBatcher;
 import io.localmodels.vad.VadConfig;
 import io.localmodels.vad.VadEvent;
 import io.localmodels.vad.VadParameters;
@@ -40,7 +41,7 @@ public class FileTranscriber {
     private final WindowScorer scorer;
     private final VadParameters vad;
 
-    public FileTranscriber(AsrService asr, SileroVad silero, io.localmodels.vad.VadBatcher scorer, VadConfig vadConfig) {
+    public FileTranscriber(AsrService asr, SileroVad silero, VadBatcher scorer, VadConfig vadConfig) {
         this.asr = asr;
         this.silero = silero;
         this.scorer = scorer;

@@ -2,6 +2,7 @@ package io.localmodels.asr;
 
 import ai.onnxruntime.OrtException;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +47,7 @@ final class GreedyDecoder {
         double[] noSpeech = new double[batch];
         boolean[] done = new boolean[batch];
         float[] row = new float[vocab];
-        try (WhisperOnnxModel.Decoding decoding = model.decoding(encoded, useCache)) {
+        try (WhisperDecoding decoding = model.decoding(encoded, useCache)) {
             long[][] next = new long[batch][];
             for (int r = 0; r < batch; r++) {
                 if (rows.get(r).prompt().length != promptLength) {
@@ -55,7 +56,7 @@ final class GreedyDecoder {
                 next[r] = rows.get(r).prompt();
             }
             for (int step = 0; step < maxNewTokens; step++) {
-                java.nio.FloatBuffer logits = decoding.step(next);
+                FloatBuffer logits = decoding.step(next);
                 int positions = logits.limit() / (batch * vocab);
                 for (int r = 0; r < batch; r++) {
                     if (step == 0) {
@@ -96,10 +97,10 @@ final class GreedyDecoder {
         int vocab = model.config().vocabSize();
         int[] ids = sp.languages().values().stream().mapToInt(Integer::intValue).toArray();
         List<LanguageGuess> out = new ArrayList<>(batch);
-        try (WhisperOnnxModel.Decoding decoding = model.decoding(encoded, true)) {
+        try (WhisperDecoding decoding = model.decoding(encoded, true)) {
             long[][] sot = new long[batch][];
             Arrays.fill(sot, new long[]{sp.sot()});
-            java.nio.FloatBuffer logits = decoding.step(sot);
+            FloatBuffer logits = decoding.step(sot);
             for (int r = 0; r < batch; r++) {
                 int base = r * vocab;
                 double max = Double.NEGATIVE_INFINITY;

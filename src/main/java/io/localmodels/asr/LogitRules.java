@@ -1,5 +1,7 @@
 package io.localmodels.asr;
 
+import java.util.Arrays;
+
 /**
  * openai/whisper's logit filters, in its order: SuppressBlank (at the first sampled position),
  * SuppressTokens, ApplyTimestampRules. Work in place on one row of logits.
@@ -76,7 +78,7 @@ final class LogitRules {
     }
 
     private static void fill(float[] logits, int from, int to) {
-        java.util.Arrays.fill(logits, from, Math.max(from, to), NEG_INF);
+        Arrays.fill(logits, from, Math.max(from, to), NEG_INF);
     }
 
     static double logSumExp(float[] x, int from, int to) {

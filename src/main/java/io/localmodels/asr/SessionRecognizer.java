@@ -9,7 +9,9 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /** Hands each VAD utterance of a streaming session to the ASR pool as one job. */
 @Singleton
@@ -56,15 +58,15 @@ public class SessionRecognizer implements UtteranceSink {
     }
 
     @Override
-    public java.util.Optional<CompletionStage<String>> interim(String language, long samples, java.util.function.Supplier<float[]> audio16k,
+    public Optional<CompletionStage<String>> interim(String language, long samples, Supplier<float[]> audio16k,
                                                                double startSeconds, String prompt) {
         if (samples > LogMelSpectrogram.CHUNK_SAMPLES || asr.state() != AsrService.State.READY) {
-            return java.util.Optional.empty(); // no copy of the audio for a decode that would not be taken
+            return Optional.empty(); // no copy of the audio for a decode that would not be taken
         }
         try {
             asr.refuseUnsupported(language, AsrRequest.Task.TRANSCRIBE);
         } catch (LanguageUnsupportedException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String lang = asr.knowsLanguage(language) ? language : null;
         return asr.submitInterim(new AsrRequest(audio16k.get(), lang, AsrRequest.Task.TRANSCRIBE, false, prompt, startSeconds))

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -60,7 +61,7 @@ public record WhisperConfig(int mels, int vocabSize, int decoderLayers, int deco
         TreeSet<Integer> suppress = new TreeSet<>();
         gen.path("suppress_tokens").forEach(n -> suppress.add(n.asInt()));
         // openai/whisper suppresses these specials on top of the configured list
-        suppress.addAll(java.util.List.of(transcribe, translate, sot, sotPrev, sotLm, noSpeech));
+        suppress.addAll(List.of(transcribe, translate, sot, sotPrev, sotLm, noSpeech));
         TreeSet<Integer> beginSuppress = new TreeSet<>();
         gen.path("begin_suppress_tokens").forEach(n -> beginSuppress.add(n.asInt()));
         if (!gen.has("begin_suppress_tokens")) {

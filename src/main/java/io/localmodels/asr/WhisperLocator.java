@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -145,7 +146,7 @@ public class WhisperLocator {
         return hub.cached(h.ref(), available -> choose(available, precisions, h.ref().toString()).files());
     }
 
-    private WhisperSelection.Choice choose(java.util.Collection<String> available, List<String> precisions, String where) throws HubException {
+    private WhisperSelection.Choice choose(Collection<String> available, List<String> precisions, String where) throws HubException {
         try {
             return WhisperSelection.choose(available, precisions, config.decoderLayout());
         } catch (WhisperSelection.NotAnExport e) {

@@ -5,6 +5,7 @@ import io.localmodels.models.hub.DownloadProgress;
 import io.localmodels.models.hub.HubException;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /** The configured Whisper model in fetch-only mode: downloaded into the Hugging Face cache, not opened. */
@@ -28,7 +29,7 @@ public class WhisperPrefetch implements ModelPrefetch {
                 return Optional.of("whisper (" + h.ref() + ")");
             }
             return Optional.empty();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Optional.of("whisper (" + e.getMessage() + ")");
         }
     }

@@ -3,7 +3,9 @@ package io.localmodels.audio;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -62,7 +64,7 @@ public final class OggOpusFile {
             skip -= from;
             int to = (int) Math.min(mono.length, from + left);
             left -= to - from;
-            pieces.add(resampler.process(java.util.Arrays.copyOfRange(mono, from, to)));
+            pieces.add(resampler.process(Arrays.copyOfRange(mono, from, to)));
         }
         pieces.add(resampler.flush());
         int n = pieces.stream().mapToInt(p -> p.length).sum();
@@ -81,7 +83,7 @@ public final class OggOpusFile {
 
     private static Head header(Stream s) throws WavFile.UnsupportedAudioException {
         byte[] first = s.packets.get(0);
-        if (first.length < 19 || !new String(first, 0, 8, java.nio.charset.StandardCharsets.US_ASCII).equals("OpusHead")) {
+        if (first.length < 19 || !new String(first, 0, 8, StandardCharsets.US_ASCII).equals("OpusHead")) {
             throw new WavFile.UnsupportedAudioException("an Ogg file that is not Opus (its first packet is not OpusHead);"
                     + " only Ogg Opus is decoded here");
         }

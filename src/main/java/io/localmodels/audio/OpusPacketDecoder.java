@@ -2,6 +2,7 @@ package io.localmodels.audio;
 
 import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
+import io.github.jaredmdobson.concentus.OpusPacketInfo;
 
 import java.util.Arrays;
 
@@ -30,7 +31,7 @@ public final class OpusPacketDecoder implements AudioDecoder {
     /** Samples per channel in {@code packet} at {@code sampleRate}, read from its TOC; 0 when it is malformed. */
     static long samplesPerChannel(byte[] packet, int sampleRate) {
         try {
-            int n = io.github.jaredmdobson.concentus.OpusPacketInfo.getNumSamples(packet, 0, packet.length, sampleRate);
+            int n = OpusPacketInfo.getNumSamples(packet, 0, packet.length, sampleRate);
             return Math.max(0, n);
         } catch (RuntimeException e) {
             return 0;

@@ -1,5 +1,7 @@
 package io.localmodels.audio;
 
+import java.util.Arrays;
+
 /**
  * Rational L/M resampler: a Kaiser-windowed sinc low-pass designed at L × the input rate and
  * evaluated only at the output instants (polyphase), so each output costs one short dot product.
@@ -86,7 +88,7 @@ public final class PolyphaseResampler implements Resampler {
         float[] out = produce(bufStart + bufLen);
         flushed = true;
         int keep = (int) Math.max(0, Math.min(out.length, outputs - (nextOut - out.length)));
-        return keep == out.length ? out : java.util.Arrays.copyOf(out, keep);
+        return keep == out.length ? out : Arrays.copyOf(out, keep);
     }
 
     private float[] produce(long available) {
@@ -116,7 +118,7 @@ public final class PolyphaseResampler implements Resampler {
 
     private void append(float[] input) {
         if (bufLen + input.length > buf.length) {
-            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, bufLen + input.length));
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, bufLen + input.length));
         }
         System.arraycopy(input, 0, buf, bufLen, input.length);
         bufLen += input.length;

@@ -21,13 +21,15 @@ public final class WavFile {
     public record Decoded(int sampleRate, int channels, double seconds, float[] mono16k) {
     }
 
+    static final String NOT_WAV = "not a WAV file (no RIFF/WAVE header); send WAV, or raw PCM16 with a sample_rate field";
+
     public static boolean looksLikeWav(byte[] bytes) {
         return bytes.length >= 12 && ascii(bytes, 0).equals("RIFF") && ascii(bytes, 8).equals("WAVE");
     }
 
     public static Decoded decode(byte[] bytes) throws UnsupportedAudioException {
         if (!looksLikeWav(bytes)) {
-            throw new UnsupportedAudioException("not a WAV file (no RIFF/WAVE header); send WAV, or raw PCM16 with a sample_rate field");
+            throw new UnsupportedAudioException(NOT_WAV);
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int format = -1;

@@ -16,6 +16,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,7 +168,7 @@ public class ModelRegistry {
         sessions.put(id, opened);
         long nanos = System.nanoTime() - start;
         Timer.builder("lma.model.load").tag("model", id).description("Time to fetch, verify and open a model")
-                .register(meters).record(java.time.Duration.ofNanos(nanos));
+                .register(meters).record(Duration.ofNanos(nanos));
         return new ModelState.Loaded(provider, new ArrayList<>(resolved.files().values()), nanos / 1_000_000, note);
     }
 

@@ -1,5 +1,6 @@
 package io.localmodels.llm;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -43,7 +44,7 @@ public record GgufInfo(int version, String architecture, String name, long conte
 
     public static GgufInfo read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16)), file);
+            return read(new DataInputStream(new BufferedInputStream(in, 1 << 16)), file);
         } catch (EOFException e) {
             throw new Unusable(file.getFileName() + " is cut short: its GGUF header ends before its metadata does");
         }

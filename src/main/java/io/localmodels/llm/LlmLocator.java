@@ -1,5 +1,6 @@
 package io.localmodels.llm;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.localmodels.inference.ExecutionProvider;
 import io.localmodels.inference.OnnxRuntime;
 import io.localmodels.models.hub.DownloadProgress;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -170,7 +172,7 @@ public class LlmLocator {
         return hub.cached(h.ref(), available -> select(available, h));
     }
 
-    private static List<String> select(java.util.Collection<String> available, Hub h) throws HubException {
+    private static List<String> select(Collection<String> available, Hub h) throws HubException {
         try {
             return GgufSelection.select(available, h.file(), h.quantization());
         } catch (GgufSelection.NoMatch e) {
@@ -190,7 +192,7 @@ public class LlmLocator {
         } catch (IOException | RuntimeException e) {
             // not Linux: fall through
         }
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             return os.getFreeMemorySize() >> 20;
         }
         return 0;

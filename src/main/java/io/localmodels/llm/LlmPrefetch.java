@@ -5,6 +5,7 @@ import io.localmodels.models.hub.DownloadProgress;
 import io.localmodels.models.hub.HubException;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /** The configured GGUF in fetch-only mode: downloaded into the Hugging Face cache and its header checked, not opened. */
@@ -28,7 +29,7 @@ public class LlmPrefetch implements ModelPrefetch {
                 return Optional.of("llm (" + h + ")");
             }
             return Optional.empty();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Optional.of("llm (" + e.getMessage() + ")");
         }
     }

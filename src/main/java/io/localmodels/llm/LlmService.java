@@ -1,13 +1,13 @@
 package io.localmodels.llm;
 
+import io.localmodels.models.BackgroundLoad;
+import io.localmodels.models.ModelsConfig;
 import io.localmodels.models.hub.DownloadProgress;
 import io.localmodels.models.hub.HubException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.localmodels.models.BackgroundLoad;
-import io.localmodels.models.ModelsConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The embedded LLM: fetches and opens the configured GGUF in the background (the audio path never
@@ -206,7 +207,7 @@ public class LlmService {
     }
 
     /** Queues work for the one LLM thread; refused at once when no model is loaded or the queue is full. */
-    private <T> CompletableFuture<T> onLlmThread(java.util.function.Function<LlamaRunner, T> work) {
+    private <T> CompletableFuture<T> onLlmThread(Function<LlamaRunner, T> work) {
         LlamaRunner r = runner;
         if (state != State.READY || r == null || closing) {
             throw new LlmException(LlmException.Kind.UNAVAILABLE, "the LLM is " + state.name().toLowerCase(Locale.ROOT)

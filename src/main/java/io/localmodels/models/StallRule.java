@@ -2,6 +2,7 @@ package io.localmodels.models;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * A download that receives less than {@code minBytesPerSecond} over a whole {@code window} has stalled.
@@ -31,7 +32,7 @@ public record StallRule(long minBytesPerSecond, Duration window) {
             }
             double rate = bytes / (elapsed / 1e9);
             if (rate < minBytesPerSecond) {
-                throw new IOException(String.format(java.util.Locale.ROOT, "stalled: %d bytes in the last %.0f s (%.0f B/s, under the %d B/s"
+                throw new IOException(String.format(Locale.ROOT, "stalled: %d bytes in the last %.0f s (%.0f B/s, under the %d B/s"
                         + " of lma.models.download.min-bytes-per-second)", bytes, elapsed / 1e9, rate, minBytesPerSecond));
             }
             windowStart = now;

@@ -5,7 +5,6 @@ import io.localmodels.audio.AudioFrontEnd;
 import io.localmodels.audio.CorruptAudioException;
 import io.localmodels.audio.StreamFormat;
 import io.localmodels.vad.SileroVad;
-import io.localmodels.vad.Utterance;
 import io.localmodels.vad.VadEvent;
 import io.localmodels.vad.VadStream;
 import io.localmodels.vad.WindowScorer;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One audio session. The transport offers frames from its I/O thread; they travel through one
@@ -75,16 +75,13 @@ public final class AudioSession {
     private final AudioFrontEnd frontEnd;
     private final VadStream vad;
     private final Executor executor;
-    private final UtteranceSink sink;
     private final SessionArchive archive;
     private final Host host;
     private final long maxFrames;
     private final long checkpointEverySamples;
     private final FrameAdmission admission;
     private final AudioFingerprint fingerprint;
-    private final InOrderRecognitions recognitions;
-    /** Where this process's audio time 0 sits in the session (16 kHz samples): non-zero after a restart. */
-    private final long offset16k;
+    private final UtteranceRelay utterances;
     private final boolean restored;
     private final UnicastProcessor<Work> inbox = UnicastProcessor.create();
     private final Outbox outbox;
@@ -97,20 +94,10 @@ public final class AudioSession {
     private long processedBytes;
     private Long processedChunkId;
     private long lastCheckpointSamples;
-    private int segments;
-    /**
-     * Continued from a checkpoint: the stored segments that end after it. A process killed after
-     * storing them but before its next checkpoint leaves them in the store while the client re-sends
-     * their audio; the VAD finds them again, and they must be neither sent nor stored twice.
-     */
-    private final StoredSpeech alreadyStored;
     private final List<TranscriptLine> storedBefore;
     /** Whether the client was told that the store is unreachable and its session waits in the backlog. */
-    private final java.util.concurrent.atomic.AtomicBoolean toldStoreDeferred = new java.util.concurrent.atomic.AtomicBoolean();
-    private final RefusalNotices refusals = new RefusalNotices();
+    private final AtomicBoolean toldStoreDeferred = new AtomicBoolean();
     private final SpeakerStage speakers;
-    /** Null when the session asked for no interim results. */
-    private final InterimCaptions interim;
 
     AudioSession(String id, StreamSettings settings, SileroVad silero, WindowScorer scorer, UtteranceSink sink, SessionArchive archive,
                  Host host, Executor executor, long maxBufferedBytes, long maxSessionSeconds, int maxUndelivered,
@@ -122,7 +109,6 @@ public final class AudioSession {
         this.frontEnd = new AudioFrontEnd(f, SileroVad.SAMPLE_RATE);
         this.vad = new VadStream(scorer, silero, settings.vad(), start.firstSegmentId());
         this.executor = executor;
-        this.sink = sink;
         this.archive = archive;
         this.host = host;
         this.maxFrames = maxSessionSeconds * f.sampleRate();
@@ -135,13 +121,10 @@ public final class AudioSession {
         this.processedBytes = from != null ? from.bytes() : 0;
         this.processedChunkId = from != null ? from.lastChunkId() : null;
         this.lastCheckpointSamples = fingerprint.samples();
-        this.offset16k = Math.round(fingerprint.samples() * (double) SileroVad.SAMPLE_RATE / f.sampleRate());
-        this.segments = start.stored().size();
-        this.alreadyStored = new StoredSpeech(start.stored(), offset16k / (double) SileroVad.SAMPLE_RATE);
+        long offset16k = Math.round(fingerprint.samples() * (double) SileroVad.SAMPLE_RATE / f.sampleRate());
         this.storedBefore = start.stored();
-        this.recognitions = new InOrderRecognitions(new Release());
-        this.interim = settings.interim() ? new InterimCaptions(id, settings.language(), sink, interimIntervalSamples,
-                offset16k / (double) SileroVad.SAMPLE_RATE, this::deliver) : null;
+        this.utterances = new UtteranceRelay(id, settings, sink, speakers, archive, offset16k, start.stored(), interimIntervalSamples,
+                this::deliver, this::storeDeferred);
         archive.started(id, settings.language(), this::storeDeferred);
         if (speakers.unavailable() != null) {
             deliver(new SessionEvent.Notice(id, "speakers_unavailable", "every line is S1: " + speakers.unavailable()));
@@ -268,7 +251,7 @@ public final class AudioSession {
     CompletionStage<Void> cut() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closing()) {
-            return recognitions.drained();
+            return utterances.drained();
         }
         admission.close();
         enqueue(new Work.Cut(done));
@@ -317,8 +300,8 @@ public final class AudioSession {
         }
         if (work instanceof Work.Cut c) {
             return closeSpeech()
-                    .invoke(() -> recognitions.checkpoint(checkpointNow()))
-                    .chain(() -> Uni.createFrom().completionStage(recognitions.drained()))
+                    .invoke(() -> utterances.checkpoint(checkpointNow()))
+                    .chain(() -> Uni.createFrom().completionStage(utterances.drained()))
                     .invoke(() -> c.done().complete(null))
                     .onFailure().invoke(c.done()::completeExceptionally)
                     .onFailure().recoverWithNull()
@@ -368,7 +351,7 @@ public final class AudioSession {
     private void maybeCheckpoint() {
         if (vad.idle() && frontEnd.pendingBytes() == 0 && fingerprint.samples() - lastCheckpointSamples >= checkpointEverySamples) {
             lastCheckpointSamples = fingerprint.samples();
-            recognitions.checkpoint(checkpointNow());
+            utterances.checkpoint(checkpointNow());
         }
     }
 
@@ -393,15 +376,10 @@ public final class AudioSession {
         return Uni.createFrom().completionStage(stage).emitOn(executor).onItem().transformToUni(this::handled);
     }
 
-    /** The VAD's events in order, then the interim captions learn how far the VAD got. */
+    /** The VAD's events of one step, handed on in order. */
     private Uni<Void> handled(List<VadEvent> events) {
         try {
-            for (VadEvent e : events) {
-                handle(e);
-            }
-            if (interim != null) {
-                interim.heard(vad);
-            }
+            utterances.handle(events, vad);
             return DONE;
         } catch (RuntimeException e) {
             return Uni.createFrom().failure(e);
@@ -429,7 +407,7 @@ public final class AudioSession {
         admission.close();
         return closeSpeech()
                 // partial results of the last utterances go out before stream_ended
-                .chain(() -> Uni.createFrom().completionStage(recognitions.drained())
+                .chain(() -> Uni.createFrom().completionStage(utterances.drained())
                         .ifNoItem().after(RECOGNITION_DRAIN_TIMEOUT).recoverWithItem((Void) null)
                         .emitOn(executor))
                 // every utterance labelled before the whole session is clustered again
@@ -438,7 +416,7 @@ public final class AudioSession {
                         .onFailure().recoverWithNull()
                         .emitOn(executor))
                 // the analysis runs on its own executor; the document goes out before stream_ended
-                .chain(() -> Uni.createFrom().completionStage(archive.finish(id, settings.language(), finalTranscript(), storedBefore))
+                .chain(() -> Uni.createFrom().completionStage(archive.finish(id, settings.language(), utterances.finalTranscript(), storedBefore))
                         .emitOn(executor))
                 .invoke(done -> deliver(new SessionEvent.FinalResult(id, done.document())))
                 .invoke(done -> ended(error, done.stored()))
@@ -450,7 +428,7 @@ public final class AudioSession {
             return;
         }
         ended = true;
-        deliver(new SessionEvent.Ended(id, seconds(), fingerprint.samples(), fingerprint.sha256(), segments, stored));
+        deliver(new SessionEvent.Ended(id, seconds(), fingerprint.samples(), fingerprint.sha256(), utterances.segments(), stored));
         if (error != null) {
             deliver(error);
         } else {
@@ -468,73 +446,9 @@ public final class AudioSession {
         }
     }
 
-    private void handle(VadEvent e) {
-        double offset = offset16k / (double) SileroVad.SAMPLE_RATE;
-        if (e instanceof VadEvent.SpeechStarted s) {
-            if (!alreadyStored.holdsStart(s.start() + offset)) {
-                deliver(new SessionEvent.SpeechStarted(id, round(s.start() + offset)));
-            }
-        } else if (e instanceof VadEvent.SpeechStopped s) {
-            Utterance v = s.utterance();
-            Utterance u = offset16k == 0 ? v
-                    : new Utterance(v.segmentId(), v.startSample() + offset16k, v.endSample() + offset16k, v.samples());
-            if (interim != null) {
-                interim.closed(u.segmentId());
-            }
-            if (alreadyStored.holds(u.startSeconds(), u.endSeconds())) {
-                LOG.debugf("session %s: %.2f-%.2f s was stored before the restart; not transcribed again", id, u.startSeconds(), u.endSeconds());
-                return;
-            }
-            // the boundary leaves now; voice prints and Whisper work on it from here, off this thread
-            segments++;
-            deliver(new SessionEvent.SpeechStopped(id, u.segmentId(), round(u.startSeconds()), round(u.endSeconds())));
-            recognise(u, speakers.on() ? speakers.label(u) : null);
-        }
-    }
-
-    /** {@code turns}: the utterance's speaker turns as they will be known; null when speakers are off (S1). */
-    private void recognise(Utterance u, CompletionStage<List<Recognition.Turn>> turns) {
-        CompletionStage<Recognition> stage;
-        try {
-            CompletionStage<Recognition> heard = sink.recognise(id, settings.language(), u);
-            stage = turns == null ? heard.thenApply(r -> r.withSpeaker("S1")) : heard.thenCombine(turns, Recognition::withTurns);
-        } catch (RecognitionRefused r) {
-            refusals.of(id, u.segmentId(), r).ifPresent(this::deliver);
-            return;
-        }
-        recognitions.expect(u.segmentId());
-        stage.whenComplete((recognition, failure) -> recognitions.answered(u.segmentId(), recognition, failure));
-    }
-
-    /** How released recognitions reach the client and the store. */
-    private final class Release implements InOrderRecognitions.Release {
-        @Override
-        public void transcribed(Recognition r) {
-            archive.segment(id, r, AudioSession.this::storeDeferred);
-            deliver(new SessionEvent.PartialResult(id, r));
-        }
-
-        @Override
-        public void failed(int segmentId, Throwable cause) {
-            LOG.warnf("session %s: segment %d not transcribed: %s", id, segmentId, cause.toString());
-            deliver(SessionEvent.Error.nonFatal("asr_failed", "segment " + segmentId + " was not transcribed: " + cause.getMessage()));
-        }
-
-        @Override
-        public void checkpoint(AudioCheckpoint checkpoint) {
-            archive.checkpoint(id, checkpoint, AudioSession.this::storeDeferred);
-        }
-    }
-
-    /** The transcript with the speakers of the whole session clustered again (S1 throughout when speakers are off). */
-    private List<Recognition> finalTranscript() {
-        java.util.Map<Integer, String> labels = speakers.finalLabels();
-        return transcript().stream().map(r -> r.withSpeaker(labels.getOrDefault(r.segmentId(), r.speaker()))).toList();
-    }
-
     /** The recognised utterances so far, in segment order. */
     public List<Recognition> transcript() {
-        return recognitions.transcript();
+        return utterances.transcript();
     }
 
     private void deliver(SessionEvent event) {
@@ -548,10 +462,7 @@ public final class AudioSession {
     }
 
     private double seconds() {
-        return round(fingerprint.samples() / (double) settings.format().sampleRate());
+        return UtteranceRelay.round(fingerprint.samples() / (double) settings.format().sampleRate());
     }
 
-    private static double round(double seconds) {
-        return Math.round(seconds * 1000) / 1000.0;
-    }
 }

@@ -17,17 +17,22 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -289,23 +294,23 @@ public class AudioSessions implements AudioSession.Host {
      * {@code deadline}); then its client is told to reconnect (another replica continues from that
      * checkpoint) and its socket closes.
      */
-    public void drain(java.time.Instant deadline, long retryAfterMillis, Runnable beforeNotice) {
+    public void drain(Instant deadline, long retryAfterMillis, Runnable beforeNotice) {
         draining = true;
         List<AudioSession> open = List.copyOf(sessions.values());
         LOG.infof("draining %d audio sessions", open.size());
-        List<java.util.concurrent.CompletableFuture<Void>> settled = new java.util.ArrayList<>();
+        List<CompletableFuture<Void>> settled = new ArrayList<>();
         for (AudioSession s : open) {
             settled.add(s.cut().toCompletableFuture());
         }
         try {
-            long left = java.time.Duration.between(java.time.Instant.now(), deadline).toMillis();
-            java.util.concurrent.CompletableFuture.allOf(settled.toArray(java.util.concurrent.CompletableFuture[]::new))
+            long left = Duration.between(Instant.now(), deadline).toMillis();
+            CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new))
                     .get(Math.max(0, left), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             LOG.warnf("drain: recognitions still running at the deadline; closing anyway");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             LOG.warnf("drain: %s", e.getMessage());
         }
         beforeNotice.run();

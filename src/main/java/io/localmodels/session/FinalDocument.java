@@ -1,13 +1,13 @@
 package io.localmodels.session;
 
-import io.localmodels.analysis.TranscriptLine;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.localmodels.analysis.ActionItem;
 import io.localmodels.analysis.AnalysisOutcome;
 import io.localmodels.analysis.AnalysisStatus;
 import io.localmodels.analysis.SessionAnalysis;
+import io.localmodels.analysis.TranscriptLine;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  */
 @JsonPropertyOrder({"session_id", "language", "text", "transcript", "summary", "action_items", "risks", "decisions",
         "open_questions", "analysis"})
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record FinalDocument(@JsonProperty("session_id") String sessionId, String language, String text, List<TranscriptLine> transcript,
                             String summary, @JsonProperty("action_items") List<ActionItem> actionItems, List<String> risks,
                             List<String> decisions, @JsonProperty("open_questions") List<String> openQuestions,

@@ -3,6 +3,8 @@ package io.localmodels.session;
 import io.localmodels.audio.AudioDecoder;
 import io.localmodels.audio.StreamFormat;
 
+import java.util.Arrays;
+
 /**
  * Which audio messages a session takes, so that what it holds never has a hole: re-sent chunks
  * (ids already taken) are skipped; a message that does not fit the buffer is refused, and from then
@@ -70,7 +72,7 @@ public final class FrameAdmission {
                 skip -= bytes.length;
                 return new Decision.Duplicate();
             }
-            bytes = java.util.Arrays.copyOfRange(bytes, (int) skip, bytes.length);
+            bytes = Arrays.copyOfRange(bytes, (int) skip, bytes.length);
             skip = 0;
         }
         boolean atResumePoint = gap != null && chunkId != null && chunkId.equals(gap.resumeChunkId());

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -52,7 +53,7 @@ public class GracefulShutdown {
         }
         long t0 = System.nanoTime();
         Instant deadline = Instant.now().plus(config.drainTimeout());
-        sessions.drain(deadline, config.reconnectAfter().toMillis(), () -> archive.flush(java.time.Duration.ofSeconds(5)));
+        sessions.drain(deadline, config.reconnectAfter().toMillis(), () -> archive.flush(Duration.ofSeconds(5)));
         LOG.infof("drained in %.1f s", (System.nanoTime() - t0) / 1e9);
     }
 

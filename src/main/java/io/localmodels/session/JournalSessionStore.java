@@ -1,10 +1,9 @@
 package io.localmodels.session;
 
-import io.localmodels.analysis.TranscriptLine;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.localmodels.analysis.TranscriptLine;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -13,12 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -42,11 +45,11 @@ public final class JournalSessionStore implements SessionStore {
     private final Map<String, Meta> index = new ConcurrentHashMap<>();
 
     /** {@code segmentIds}: a segment stored twice (a retried write) is one segment. */
-    private record Meta(String language, Instant createdAt, Instant updatedAt, Instant endedAt, java.util.Set<Integer> segmentIds) {
+    private record Meta(String language, Instant createdAt, Instant updatedAt, Instant endedAt, Set<Integer> segmentIds) {
         Meta with(int segmentId, Instant at) {
-            java.util.Set<Integer> ids = new java.util.HashSet<>(segmentIds);
+            Set<Integer> ids = new HashSet<>(segmentIds);
             ids.add(segmentId);
-            return new Meta(language, createdAt, at, endedAt, java.util.Set.copyOf(ids));
+            return new Meta(language, createdAt, at, endedAt, Set.copyOf(ids));
         }
     }
 
@@ -72,7 +75,7 @@ public final class JournalSessionStore implements SessionStore {
 
     private static Meta meta(StoredSession s) {
         return new Meta(s.language(), s.createdAt(), s.updatedAt(), s.endedAt(),
-                s.segments().stream().map(TranscriptLine::segmentId).collect(java.util.stream.Collectors.toUnmodifiableSet()));
+                s.segments().stream().map(TranscriptLine::segmentId).collect(Collectors.toUnmodifiableSet()));
     }
 
     private Path file(String id) {
@@ -104,41 +107,41 @@ public final class JournalSessionStore implements SessionStore {
 
     @Override
     public void started(String id, String language, Instant when) {
-        Instant at = when.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant at = when.truncatedTo(ChronoUnit.MILLIS);
         if (index.containsKey(id)) {
             return;
         }
         append(id, JSON.createObjectNode().put("type", "start").put("language", language).put("at", at.toEpochMilli()));
-        index.put(id, new Meta(language, at, at, null, java.util.Set.of()));
+        index.put(id, new Meta(language, at, at, null, Set.of()));
     }
 
     @Override
     public void segment(String id, TranscriptLine segment, Instant when) {
-        Instant at = when.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant at = when.truncatedTo(ChronoUnit.MILLIS);
         ObjectNode line = JSON.createObjectNode().put("type", "segment").put("at", at.toEpochMilli());
         line.set("segment", JSON.valueToTree(segment));
         append(id, line);
-        index.compute(id, (k, m) -> (m == null ? new Meta(null, at, at, null, java.util.Set.of()) : m).with(segment.segmentId(), at));
+        index.compute(id, (k, m) -> (m == null ? new Meta(null, at, at, null, Set.of()) : m).with(segment.segmentId(), at));
     }
 
     @Override
     public void checkpoint(String id, AudioCheckpoint checkpoint, Instant when) {
-        Instant at = when.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant at = when.truncatedTo(ChronoUnit.MILLIS);
         ObjectNode line = JSON.createObjectNode().put("type", "checkpoint").put("at", at.toEpochMilli());
         line.set("checkpoint", JSON.valueToTree(checkpoint));
         append(id, line);
-        index.compute(id, (k, m) -> m == null ? new Meta(null, at, at, null, java.util.Set.of())
+        index.compute(id, (k, m) -> m == null ? new Meta(null, at, at, null, Set.of())
                 : new Meta(m.language(), m.createdAt(), at, m.endedAt(), m.segmentIds()));
     }
 
     @Override
     public void finished(String id, FinalDocument document, Instant when) {
-        Instant at = when.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant at = when.truncatedTo(ChronoUnit.MILLIS);
         ObjectNode line = JSON.createObjectNode().put("type", "final").put("at", at.toEpochMilli());
         line.set("document", JSON.valueToTree(document));
         append(id, line);
         index.compute(id, (k, m) -> m == null ? new Meta(document.language(), at, at, at,
-                document.transcript().stream().map(TranscriptLine::segmentId).collect(java.util.stream.Collectors.toUnmodifiableSet()))
+                document.transcript().stream().map(TranscriptLine::segmentId).collect(Collectors.toUnmodifiableSet()))
                 : new Meta(m.language(), m.createdAt(), at, at, m.segmentIds()));
     }
 

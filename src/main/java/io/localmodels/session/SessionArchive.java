@@ -4,6 +4,7 @@ import io.localmodels.analysis.AnalysisService;
 import io.localmodels.analysis.TranscriptLine;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -14,9 +15,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,17 +41,17 @@ public class SessionArchive {
     private final AnalysisService analysis;
     private final SessionConfig config;
     private final ScheduledExecutorService retention;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final StoreWriter writes;
 
-    @jakarta.inject.Inject
+    @Inject
     public SessionArchive(SessionStore store, AnalysisService analysis, SessionConfig config, MeterRegistry meters) {
-        this(store, analysis, config, meters, java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1), java.time.Duration.ofHours(1));
+        this(store, analysis, config, meters, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofHours(1));
     }
 
     /** With the retention sweep's clock and timing given (tests). */
-    SessionArchive(SessionStore store, AnalysisService analysis, SessionConfig config, MeterRegistry meters, java.time.Clock clock,
-                   java.time.Duration firstSweep, java.time.Duration sweepEvery) {
+    SessionArchive(SessionStore store, AnalysisService analysis, SessionConfig config, MeterRegistry meters, Clock clock,
+                   Duration firstSweep, Duration sweepEvery) {
         this.clock = clock;
         this.store = store;
         this.analysis = analysis;
@@ -70,7 +74,7 @@ public class SessionArchive {
     }
 
     /** Waits (up to {@code timeout}) until every store write queued so far is done (stored, or kept in the backlog). */
-    public void flush(java.time.Duration timeout) {
+    public void flush(Duration timeout) {
         writes.flush(timeout);
     }
 
@@ -140,7 +144,7 @@ public class SessionArchive {
      */
     CompletionStage<Archived> finish(String id, String language, List<Recognition> transcript, List<TranscriptLine> storedBefore) {
         return writes.afterQueued(() -> {
-            java.util.TreeMap<Integer, TranscriptLine> merged = new java.util.TreeMap<>();
+            TreeMap<Integer, TranscriptLine> merged = new TreeMap<>();
             try {
                 writes.find(id).ifPresent(s -> s.segments().forEach(e -> merged.put(e.segmentId(), e)));
             } catch (RuntimeException e) {

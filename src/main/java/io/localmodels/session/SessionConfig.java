@@ -1,5 +1,6 @@
 package io.localmodels.session;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -67,7 +68,7 @@ public interface SessionConfig {
      * reached, replayed in order once it can; past it further writes are dropped and counted.
      */
     @WithDefault("64M")
-    io.quarkus.runtime.configuration.MemorySize storeBacklogMax();
+    MemorySize storeBacklogMax();
 
     /** Longest wait between two attempts to replay the backlog (the wait doubles from 1 s up to it). */
     @WithDefault("30s")

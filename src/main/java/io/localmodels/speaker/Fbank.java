@@ -2,6 +2,8 @@ package io.localmodels.speaker;
 
 import org.jtransforms.fft.DoubleFFT_1D;
 
+import java.util.Arrays;
+
 /**
  * Log mel filter-bank energies as Kaldi computes them (and kaldi-native-fbank, which sherpa-onnx
  * feeds its speaker models with): 25 ms frames every 10 ms without padding at the edges, DC
@@ -71,7 +73,7 @@ public final class Fbank {
                 }
             }
             firstBin[b] = Math.max(first, 0);
-            filters[b] = first < 0 ? new double[0] : java.util.Arrays.copyOfRange(w, first, last + 1);
+            filters[b] = first < 0 ? new double[0] : Arrays.copyOfRange(w, first, last + 1);
         }
     }
 
@@ -96,7 +98,7 @@ public final class Fbank {
         double[] frame = new double[FFT];
         double[] power = new double[FFT / 2 + 1];
         for (int f = 0; f < n; f++) {
-            java.util.Arrays.fill(frame, 0);
+            Arrays.fill(frame, 0);
             int at = f * SHIFT;
             double mean = 0;
             for (int i = 0; i < FRAME; i++) {

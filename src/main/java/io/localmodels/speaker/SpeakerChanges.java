@@ -1,6 +1,7 @@
 package io.localmodels.speaker;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -100,7 +101,7 @@ public final class SpeakerChanges {
             return embedder.embedFrames(u.frames(), first, last);
         }
         float[] audio = u.audio();
-        return embedder.embed(from == 0 && to == audio.length ? audio : java.util.Arrays.copyOfRange(audio, from, to));
+        return embedder.embed(from == 0 && to == audio.length ? audio : Arrays.copyOfRange(audio, from, to));
     }
 
     private static double[] mean(List<double[]> windows, int from, int to) {

@@ -6,6 +6,7 @@ import io.localmodels.models.hub.HubException;
 import io.localmodels.models.hub.HubFetcher;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /** The configured speaker model in fetch-only mode: downloaded into the Hugging Face cache, not opened. */
@@ -25,7 +26,7 @@ public class SpeakerPrefetch implements ModelPrefetch {
         try {
             SpeakerModelSource s = SpeakerModelSource.parse(config.model());
             return s instanceof SpeakerModelSource.Builtin ? Optional.empty() : Optional.of("speaker model (" + s + ")");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Optional.of("speaker model (" + e.getMessage() + ")");
         }
     }

@@ -15,7 +15,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -73,7 +75,7 @@ public class SpeakerService {
         SpeakerModelSource source;
         try {
             source = SpeakerModelSource.parse(config.model());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             unavailable = e.getMessage();
             LOG.error(unavailable);
             return;
@@ -125,7 +127,7 @@ public class SpeakerService {
         embedder = e;
         unavailable = null;
         LOG.infof("speakers: %s (join at %.2f, split below %s)", e.name(), threshold(),
-                config.split() ? String.format(java.util.Locale.ROOT, "%.2f", splitThreshold()) : "never");
+                config.split() ? String.format(Locale.ROOT, "%.2f", splitThreshold()) : "never");
     }
 
     public boolean enabledByDefault() {

@@ -1,6 +1,7 @@
 package io.localmodels.vad;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -197,7 +198,7 @@ public final class SpeechSegmenter {
 
     private void record(float prob) {
         if (probCount == probs.length) {
-            probs = java.util.Arrays.copyOf(probs, probs.length * 2);
+            probs = Arrays.copyOf(probs, probs.length * 2);
         }
         probs[probCount++] = prob;
     }

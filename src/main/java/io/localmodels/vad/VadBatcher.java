@@ -1,6 +1,7 @@
 package io.localmodels.vad;
 
 import io.quarkus.runtime.Startup;
+import io.vertx.core.Context;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -88,7 +89,7 @@ public class VadBatcher implements WindowScorer {
             r.done.complete(r.probs);
         } else if (stopped) {
             r.done.completeExceptionally(new IllegalStateException("the VAD is shutting down"));
-        } else if (System.nanoTime() - contendedUntil > 0 && !io.vertx.core.Context.isOnEventLoopThread()
+        } else if (System.nanoTime() - contendedUntil > 0 && !Context.isOnEventLoopThread()
                 && inFlight.compareAndSet(0, 1)) {
             try {
                 scoreHere(r);

@@ -1,6 +1,7 @@
 package io.localmodels.vision;
 
 import java.util.List;
+import java.util.Map;
 
 /** The 80 COCO classes in YOLOX's output order, with Spanish names (singular, plural, gender). */
 final class CocoLabels {
@@ -12,7 +13,7 @@ final class CocoLabels {
     }
 
     // English plurals the suffix rules below get wrong
-    private static final java.util.Map<String, String> IRREGULAR = java.util.Map.of("person", "people", "sheep", "sheep",
+    private static final Map<String, String> IRREGULAR = Map.of("person", "people", "sheep", "sheep",
             "mouse", "mice", "broccoli", "broccoli", "skis", "skis", "scissors", "scissors", "knife", "knives");
 
     static String englishPlural(String en) {

@@ -1,9 +1,7 @@
 package io.localmodels.vision;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.PixelInterleavedSampleModel;
@@ -11,6 +9,10 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes JPEG and PNG photos: type from the magic bytes, size from the header before any pixel is
@@ -156,9 +158,9 @@ public final class ImageDecoder {
         BufferedImage bgr = img;
         if (img.getType() != BufferedImage.TYPE_3BYTE_BGR) {
             bgr = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-            java.awt.Graphics2D g = bgr.createGraphics();
+            Graphics2D g = bgr.createGraphics();
             try {
-                g.drawImage(img, 0, 0, java.awt.Color.WHITE, null);
+                g.drawImage(img, 0, 0, Color.WHITE, null);
             } finally {
                 g.dispose();
             }

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Scene description by a vision-language model behind any OpenAI-compatible chat-completions
@@ -47,7 +48,7 @@ public class VlmEngine {
     private long openUntilNanos = CLOSED;
     private static final long CLOSED = Long.MIN_VALUE;
     // the breaker's time source; tests move it instead of sleeping through open-duration
-    private java.util.function.LongSupplier nanoClock = System::nanoTime;
+    private LongSupplier nanoClock = System::nanoTime;
     private volatile String lastError;
 
     public VlmEngine(VlmConfig config) {
@@ -97,7 +98,7 @@ public class VlmEngine {
     }
 
     /** Tests: the breaker's clock (nanoseconds, like System.nanoTime). */
-    synchronized void useClock(java.util.function.LongSupplier nanos) {
+    synchronized void useClock(LongSupplier nanos) {
         nanoClock = nanos;
     }
 

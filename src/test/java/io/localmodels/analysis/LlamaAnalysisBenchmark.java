@@ -4,6 +4,8 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
+import io.localmodels.llm.ChatMessage;
+import io.localmodels.llm.GenerationRequest;
 import io.localmodels.llm.LlmService;
 import io.localmodels.llm.TestLlm;
 import io.localmodels.testing.LlamaFixtures;
@@ -117,7 +119,7 @@ class LlamaAnalysisBenchmark {
 
     /** The service's raw answer for the same request, to show both paths sample the same tokens. */
     private static String bareAnswerOf(LlmService llm, LlamaAnalysisEngine engine, String system, String user) throws Exception {
-        return llm.generate(io.localmodels.llm.GenerationRequest.of(List.of(new io.localmodels.llm.ChatMessage("system", system),
-                new io.localmodels.llm.ChatMessage("user", user)), 0.8, engine.answerTokens(), engine.grammar(), 11)).get().text();
+        return llm.generate(GenerationRequest.of(List.of(new ChatMessage("system", system),
+                new ChatMessage("user", user)), 0.8, engine.answerTokens(), engine.grammar(), 11)).get().text();
     }
 }

@@ -9,6 +9,7 @@ import io.localmodels.llm.GrammarBound;
 import io.localmodels.llm.LlmService;
 import io.localmodels.llm.TestLlm;
 import io.localmodels.testing.LlamaFixtures;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class LlamaAnalysisEngineTest {
 
     @Test
     void anLlmThatDidNotLoadGivesAFailedAnalysisWithTheReason() {
-        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         LlmService broken = TestLlm.open(LlamaFixtures.dir().resolve("not-a-gguf.gguf"), 16384, 2, meters);
         try {
             AnalysisOutcome out = new LlamaAnalysisEngine(broken, 0.2, 1).analyse("es", transcript(2));

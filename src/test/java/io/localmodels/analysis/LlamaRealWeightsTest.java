@@ -1,5 +1,6 @@
 package io.localmodels.analysis;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.localmodels.llm.LlmService;
 import io.localmodels.llm.TestLlm;
 import org.junit.jupiter.api.AfterAll;
@@ -95,7 +96,7 @@ class LlamaRealWeightsTest {
         AnalysisOutcome out = new LlamaAnalysisEngine(llm, 0.2, 7).analyse("es", meeting());
         assertEquals("ok", out.status().status(), out.status().reason());
         SessionAnalysis a = out.analysis();
-        System.err.println("real-weights analysis: " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(a));
+        System.err.println("real-weights analysis: " + new ObjectMapper().writeValueAsString(a));
         assertTrue(a.summary().length() > 20 && spanish(a.summary()), "a Spanish summary: " + a.summary());
         assertFalse(a.actionItems().isEmpty(), "at least one action item");
         assertTrue(a.actionItems().stream().anyMatch(i -> !i.steps().isEmpty()), "an action item with steps");

@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -159,11 +163,11 @@ public class OpenAiAnalysisEngineTest {
         assertTrue(reqs.size() >= 3, "several chunks and a merge: " + reqs.size());
         String last = reqs.get(reqs.size() - 1).path("messages").get(1).path("content").asText();
         assertTrue(last.contains("análisis parciales"), "the last call merges");
-        java.util.Set<Integer> covered = new java.util.TreeSet<>();
+        Set<Integer> covered = new TreeSet<>();
         for (JsonNode r : reqs.subList(0, reqs.size() - 1)) {
             String prompt = r.path("messages").get(0).path("content").asText() + r.path("messages").get(1).path("content").asText();
             assertTrue(OpenAiAnalysisEngine.tokens(prompt) + 256 <= context, "each chunk fits the context");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[(\\d+)]").matcher(r.path("messages").get(1).path("content").asText());
+            Matcher m = Pattern.compile("\\[(\\d+)]").matcher(r.path("messages").get(1).path("content").asText());
             while (m.find()) {
                 covered.add(Integer.parseInt(m.group(1)));
             }

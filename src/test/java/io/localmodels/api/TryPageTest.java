@@ -2,8 +2,10 @@ package io.localmodels.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.localmodels.analysis.OpenAiAnalysisEngineTest;
 import io.localmodels.testing.AnalysisProfile;
 import io.localmodels.testing.FakeChatResource;
+import io.localmodels.testing.FakeChatServer;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.WhisperFixtures;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -12,8 +14,10 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -58,8 +63,8 @@ class TryPageTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
         FakeChatResource.server.reset();
-        FakeChatResource.server.answerWith(req -> io.localmodels.testing.FakeChatServer.Reply.content(
-                io.localmodels.analysis.OpenAiAnalysisEngineTest.GOOD));
+        FakeChatResource.server.answerWith(req -> FakeChatServer.Reply.content(
+                OpenAiAnalysisEngineTest.GOOD));
 
         Path out = Files.createDirectories(Path.of("target/try-page").toAbsolutePath());
         Path video = y4m(dog, out.resolve("dog.y4m"));
@@ -105,7 +110,7 @@ class TryPageTest {
 
     /** One frame of YUV4MPEG2 (4:2:0), the format Chromium's file camera reads: the photo as the camera's picture. */
     static Path y4m(Path jpeg, Path target) throws IOException {
-        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(jpeg.toFile());
+        BufferedImage img = ImageIO.read(jpeg.toFile());
         int w = img.getWidth() & ~1;
         int h = img.getHeight() & ~1;
         byte[] y = new byte[w * h];
@@ -124,7 +129,7 @@ class TryPageTest {
             }
         }
         try (var out = Files.newOutputStream(target)) {
-            out.write(("YUV4MPEG2 W" + w + " H" + h + " F30:1 Ip A1:1 C420jpeg\nFRAME\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(("YUV4MPEG2 W" + w + " H" + h + " F30:1 Ip A1:1 C420jpeg\nFRAME\n").getBytes(StandardCharsets.US_ASCII));
             out.write(y);
             out.write(u);
             out.write(v);

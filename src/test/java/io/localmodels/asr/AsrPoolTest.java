@@ -1,5 +1,6 @@
 package io.localmodels.asr;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.localmodels.testing.WhisperFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -10,9 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleFunction;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +27,7 @@ class AsrPoolTest {
         WhisperFixtures.dir();
         try (WhisperEngine engine = WhisperTestModels.open("v2-merged", DecodingOptions.defaults().withMaxNewTokens(24))) {
             List<AsrRequest> requests = new ArrayList<>();
-            for (com.fasterxml.jackson.databind.JsonNode c : WhisperFixtures.goldens().path("cases")) {
+            for (JsonNode c : WhisperFixtures.goldens().path("cases")) {
                 if (c.path("family").asText().equals("v2") && requests.size() < 6) {
                     requests.add(WhisperGoldenTest.request(c));
                 }
@@ -61,7 +63,7 @@ class AsrPoolTest {
             return batch.stream().map(r -> new Transcription("en", 1, new int[0], List.of(), 0, 0, 0, null)).toList();
         };
         // offsetSeconds tells the requests apart: 0 the blocker, 1 regular, 2 interim
-        java.util.function.DoubleFunction<AsrRequest> at = t -> new AsrRequest(new float[1600], "en", AsrRequest.Task.TRANSCRIBE, false, null, t);
+        DoubleFunction<AsrRequest> at = t -> new AsrRequest(new float[1600], "en", AsrRequest.Task.TRANSCRIBE, false, null, t);
         try (AsrPool pool = new AsrPool(runner, 1, 4, Duration.ZERO, 4, s -> { })) {
             CompletableFuture<Transcription> blocker = pool.submit(at.apply(0));
             assertTrue(taken.await(10, TimeUnit.SECONDS));

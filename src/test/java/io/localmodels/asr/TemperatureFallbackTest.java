@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.localmodels.testing.WhisperFixtures;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -42,12 +43,12 @@ class TemperatureFallbackTest {
             assertFalse(sampled.segments().isEmpty(), "the window is kept (no_speech threshold above 1)");
             assertTrue(sampled.segments().stream().allMatch(s -> s.temperature() == 1.0),
                     "the last temperature tried gave the text: " + sampled.segments());
-            assertFalse(java.util.Arrays.equals(greedy.tokens(), sampled.tokens()), "sampling at 1.0 is not the greedy decode");
+            assertFalse(Arrays.equals(greedy.tokens(), sampled.tokens()), "sampling at 1.0 is not the greedy decode");
             Transcription again = engine.transcribe(List.of(request), alwaysFails).get(0);
             assertArrayEquals(sampled.tokens(), again.tokens(), "the same seed samples the same tokens");
             Transcription otherSeed = engine.transcribe(List.of(request),
                     new DecodingOptions(24, 1.0, 1.1, 0.0, 2.4, List.of(0.5, 1.0), true, 7)).get(0);
-            assertFalse(java.util.Arrays.equals(sampled.tokens(), otherSeed.tokens()), "another seed, other samples");
+            assertFalse(Arrays.equals(sampled.tokens(), otherSeed.tokens()), "another seed, other samples");
             assertTrue(sampled.tokens().length <= 24, "still bounded by max-new-tokens");
         }
     }

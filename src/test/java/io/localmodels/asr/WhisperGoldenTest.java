@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -185,7 +186,7 @@ class WhisperGoldenTest {
             AsrRequest.Task task = c.path("task").asText().equals("translate") ? AsrRequest.Task.TRANSLATE : AsrRequest.Task.TRANSCRIBE;
             String prompt = c.path("prompt").isTextual() ? c.path("prompt").asText() : null;
             return new AsrRequest(audio, language, task, c.path("timestamps").asBoolean(), prompt, 0);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

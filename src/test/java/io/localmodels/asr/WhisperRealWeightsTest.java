@@ -1,13 +1,9 @@
 package io.localmodels.asr;
 
+import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.localmodels.audio.WavFile;
-import io.localmodels.testing.SharedFiles;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
 import io.localmodels.models.hub.DownloadProgress;
 import io.localmodels.models.hub.HubClient;
 import io.localmodels.models.hub.HubConfig;
@@ -15,12 +11,16 @@ import io.localmodels.models.hub.HubException;
 import io.localmodels.models.hub.HubFetcher;
 import io.localmodels.models.hub.HubRef;
 import io.localmodels.models.hub.HubSettings;
+import io.localmodels.testing.SharedFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.time.Duration;
-import java.util.Optional;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,7 +69,7 @@ class WhisperRealWeightsTest {
                     }, new DownloadProgress());
         }
         WhisperModelFiles files = WhisperModelFiles.find(dir, precision, WhisperModelFiles.Layout.AUTO);
-        engine = WhisperEngine.open(ai.onnxruntime.OrtEnvironment.getEnvironment(), files, WhisperTestModels.cpuOpener(),
+        engine = WhisperEngine.open(OrtEnvironment.getEnvironment(), files, WhisperTestModels.cpuOpener(),
                 DecodingOptions.defaults());
     }
 

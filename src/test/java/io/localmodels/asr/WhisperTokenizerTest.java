@@ -3,7 +3,9 @@ package io.localmodels.asr;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.localmodels.testing.SharedFiles;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -93,7 +96,7 @@ class WhisperTokenizerTest {
         for (int id : ids) {
             perToken.append(tokenizer.decode(new int[]{id}));
         }
-        org.junit.jupiter.api.Assertions.assertNotEquals(" ¡fiesta 🎉!", perToken.toString());
+        Assertions.assertNotEquals(" ¡fiesta 🎉!", perToken.toString());
     }
 
     @Test
@@ -106,8 +109,8 @@ class WhisperTokenizerTest {
         assertEquals(gen.path("task_to_id").path("transcribe").asInt(), tokenizer.id("<|transcribe|>").orElseThrow());
         assertEquals(gen.path("no_timestamps_token_id").asInt(), tokenizer.id("<|notimestamps|>").orElseThrow());
         assertEquals(gen.path("no_timestamps_token_id").asInt() + 1, tokenizer.id("<|0.00|>").orElseThrow());
-        WhisperConfig config = WhisperConfig.load(new WhisperModelFiles(dir, "fp32", dir, java.util.Optional.empty(),
-                java.util.Optional.empty(), java.util.Optional.empty(), writeConfig(), dir.resolve("generation_config.json"),
+        WhisperConfig config = WhisperConfig.load(new WhisperModelFiles(dir, "fp32", dir, Optional.empty(),
+                Optional.empty(), Optional.empty(), writeConfig(), dir.resolve("generation_config.json"),
                 dir.resolve("tokenizer.json")), tokenizer);
         SpecialTokens sp = config.specials();
         assertEquals(50257, sp.eot());
@@ -129,7 +132,7 @@ class WhisperTokenizerTest {
     private static Path withoutDropout() throws Exception {
         ObjectMapper json = new ObjectMapper();
         JsonNode root = json.readTree(dir.resolve("tokenizer.json").toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("model")).putNull("dropout");
+        ((ObjectNode) root.path("model")).putNull("dropout");
         Path copy = Files.createTempDirectory("whisper-tokenizer").resolve("tokenizer.json");
         json.writeValue(copy.toFile(), root);
         copy.toFile().deleteOnExit();

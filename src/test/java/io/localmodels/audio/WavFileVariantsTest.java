@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +34,7 @@ class WavFileVariantsTest {
         cmd.add(out.toString());
         if (name.contains("ch")) {
             cmd.add("remix");
-            cmd.addAll(java.util.Collections.nCopies(name.contains("6ch") ? 6 : 2, "1"));
+            cmd.addAll(Collections.nCopies(name.contains("6ch") ? 6 : 2, "1"));
         }
         Sox.run(cmd);
         return out;

@@ -2,6 +2,7 @@ package io.localmodels.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.localmodels.asr.AsrRequest;
 import io.localmodels.asr.DecodingOptions;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +43,7 @@ class AsrBenchmark {
     }
 
     record WhisperOnnxModelOpener(OrtEnvironment env) {
-        SessionHandle open(Path file) throws ai.onnxruntime.OrtException {
+        SessionHandle open(Path file) throws OrtException {
             OrtSession.SessionOptions o = new OrtSession.SessionOptions();
             o.setIntraOpNumThreads(THREADS);
             o.setInterOpNumThreads(1);
@@ -113,7 +115,7 @@ class AsrBenchmark {
                     TOKENS, batched / 1e6, singles / 1e6, (double) singles / batched));
         }
         System.out.println(report);
-        java.nio.file.Files.writeString(Path.of("target/asr-benchmark.txt"), report.toString());
+        Files.writeString(Path.of("target/asr-benchmark.txt"), report.toString());
     }
 
     /** Encoder + merged decoder steps fed the same tokens, timing only session.run. */

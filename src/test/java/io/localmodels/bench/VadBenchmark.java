@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Not part of the test suite (run explicitly, see docs/benchmarks.md): Silero VAD real-time factor
@@ -90,7 +91,7 @@ class VadBenchmark {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         float[] x = new float[576 * batch];
         float[] state = new float[256 * batch];
-        java.util.Random rnd = new java.util.Random(1);
+        Random rnd = new Random(1);
         long t0 = System.nanoTime();
         try (OnnxTensor sr = OnnxTensor.createTensor(env, 16000L)) {
             for (int w = 0; w < windows; w++) {

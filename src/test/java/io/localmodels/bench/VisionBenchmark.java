@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.localmodels.inference.ModelRegistry;
 import io.localmodels.testing.SharedFiles;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -30,6 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 
 
 /**
@@ -47,7 +50,7 @@ class VisionBenchmark {
     ModelRegistry registry;
 
     @Inject
-    io.micrometer.core.instrument.MeterRegistry meters;
+    MeterRegistry meters;
 
     @TestHTTPResource("/vision/frame")
     URL frameUrl;
@@ -118,9 +121,9 @@ class VisionBenchmark {
                 median(worker) / median(peer), median(service) / median(peer));
         // The worker's own stage timers (means over every frame, warm-up included).
         for (String stage : new String[] {"decode", "detect"}) {
-            io.micrometer.core.instrument.Timer t = meters.find("lma.vision.seconds").tag("stage", stage).timer();
+            Timer t = meters.find("lma.vision.seconds").tag("stage", stage).timer();
             System.out.printf("BENCH vision stage=%s mean_ms=%.2f count=%d%n", stage,
-                    t == null ? Double.NaN : t.mean(java.util.concurrent.TimeUnit.MILLISECONDS), t == null ? 0 : t.count());
+                    t == null ? Double.NaN : t.mean(TimeUnit.MILLISECONDS), t == null ? 0 : t.count());
         }
     }
 

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.localmodels.asr.AsrRequest;
 import io.localmodels.asr.DecodingOptions;
+import io.localmodels.asr.LogMelSpectrogram;
 import io.localmodels.asr.Transcription;
 import io.localmodels.asr.WhisperEngine;
 import io.localmodels.asr.WhisperModelFiles;
@@ -14,6 +15,7 @@ import io.localmodels.testing.Wav;
 import io.localmodels.testing.WhisperFixtures;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +43,7 @@ class WhisperShapeBenchmark {
         for (String shape : System.getProperty("lma.bench.shapes", "tiny,base,small").split(",")) {
             Path dir = WhisperFixtures.benchModel(shape.strip());
             WhisperModelFiles files = WhisperModelFiles.find(dir, "fp32", WhisperModelFiles.Layout.AUTO);
-            long bytes = java.nio.file.Files.size(files.encoder()) + java.nio.file.Files.size(files.mergedDecoder().orElseThrow());
+            long bytes = Files.size(files.encoder()) + Files.size(files.mergedDecoder().orElseThrow());
             DecodingOptions opts = DecodingOptions.defaults().withMaxNewTokens(TOKENS);
             try (WhisperEngine engine = WhisperEngine.open(env, files, file -> {
                 OrtSession.SessionOptions o = new OrtSession.SessionOptions();
@@ -56,7 +58,7 @@ class WhisperShapeBenchmark {
                 int tokens = 0;
                 for (int r = 0; r < RUNS; r++) {
                     long t0 = System.nanoTime();
-                    try (var enc = engine.model().encode(new float[][]{new io.localmodels.asr.LogMelSpectrogram(80).compute(jfk)})) {
+                    try (var enc = engine.model().encode(new float[][]{new LogMelSpectrogram(80).compute(jfk)})) {
                         bestEncoder = Math.min(bestEncoder, (System.nanoTime() - t0) / 1e9);
                     }
                     long t1 = System.nanoTime();

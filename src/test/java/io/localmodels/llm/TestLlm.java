@@ -1,5 +1,6 @@
 package io.localmodels.llm;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class TestLlm {
         return open(gguf, contextSize, queueCapacity, new SimpleMeterRegistry());
     }
 
-    public static LlmService open(Path gguf, int contextSize, int queueCapacity, io.micrometer.core.instrument.MeterRegistry meters) {
+    public static LlmService open(Path gguf, int contextSize, int queueCapacity, MeterRegistry meters) {
         Config c = new Config(gguf.toString(), contextSize, 2048, queueCapacity);
         LlmService s = new LlmService(c, new LlmLocator(c, null, null), null, meters);
         s.load();

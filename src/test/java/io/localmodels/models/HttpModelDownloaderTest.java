@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -134,7 +135,7 @@ class HttpModelDownloaderTest {
             // the body would come after 3 s, complete and correct: a failure that says "timed out" is the read timeout
             IOException e = assertThrows(IOException.class,
                     () -> downloader(0, Duration.ofMillis(300)).download(server.uri("/x"), file, target, "silero"));
-            assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timed out"), e.getMessage());
+            assertTrue(e.getMessage().toLowerCase(Locale.ROOT).contains("timed out"), e.getMessage());
             assertFalse(Files.exists(target));
         }
     }

@@ -5,10 +5,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -35,7 +37,7 @@ class ModelCacheTest {
         return Sha256.hex(d);
     }
 
-    static ModelSpec spec(String id, String file, byte[] content, List<java.net.URI> urls) {
+    static ModelSpec spec(String id, String file, byte[] content, List<URI> urls) {
         return new ModelSpec(id, "test", false, "test model", "MIT", null,
                 List.of(new ModelFile(file, content.length, sha(content), urls, null)));
     }
@@ -105,7 +107,7 @@ class ModelCacheTest {
     @Test
     void skipsCorruptMirrorAndTakesTheNextGoodOne() throws Exception {
         byte[] content = randomBytes(100_000, 3);
-        byte[] truncated = java.util.Arrays.copyOf(content, 50_000);
+        byte[] truncated = Arrays.copyOf(content, 50_000);
         ModelSpec spec = spec("m3", "w.onnx", content, List.of());
         Path bad = mirrorWith("bad", "m3", "w.onnx", truncated);
         Path good = mirrorWith("good", "m3", "w.onnx", content);

@@ -1,6 +1,9 @@
 package io.localmodels.models;
 
+import io.localmodels.asr.WhisperLocator;
+import io.localmodels.models.hub.HubRef;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,14 +41,14 @@ class ModelCatalogTest {
         for (ModelSpec m : catalog.all()) {
             if (m.role().equals("asr")) {
                 assertTrue(m.fromHub() && m.files().isEmpty(), m.id());
-                assertTrue(io.localmodels.models.hub.HubRef.parse(m.hub()).isPresent(), m.id() + ": " + m.hub());
+                assertTrue(HubRef.parse(m.hub()).isPresent(), m.id() + ": " + m.hub());
                 assertTrue(m.download() != null && !m.download().isBlank(), m.id() + " says what it downloads");
                 whisper.add(m.id());
             }
         }
         assertTrue(whisper.containsAll(Set.of("whisper-tiny", "whisper-base", "whisper-small", "whisper-medium", "whisper-large-v3",
                 "whisper-large-v3-turbo", "whisper-tiny.en", "whisper-base.en", "whisper-small.en", "whisper-medium.en")), whisper.toString());
-        assertTrue(whisper.contains(io.localmodels.asr.WhisperLocator.CPU_DEFAULT) && whisper.contains(io.localmodels.asr.WhisperLocator.CUDA_DEFAULT));
+        assertTrue(whisper.contains(WhisperLocator.CPU_DEFAULT) && whisper.contains(WhisperLocator.CUDA_DEFAULT));
         String hub = "{\"id\":\"w\",\"role\":\"asr\",\"hub\":\"org/w\"}";
         assertTrue(assertDoesParse(hub).find("w").orElseThrow().fromHub());
         refused(() -> parse("{\"id\":\"w\",\"role\":\"asr\"}"), "neither files nor a hub repository");
@@ -63,7 +66,7 @@ class ModelCatalogTest {
     }
 
     /** Refused for the reason given, not for any other (a typo in the test's JSON would also throw). */
-    private static void refused(org.junit.jupiter.api.function.Executable parse, String reason) {
+    private static void refused(Executable parse, String reason) {
         Throwable e = assertThrows(Exception.class, parse);
         StringBuilder messages = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -15,20 +15,42 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.localmodels.analysis.OpenAiAnalysisEngineTest;
+import io.localmodels.testing.AnalysisProfile;
+import io.localmodels.testing.FakeChatResource;
+import io.localmodels.testing.FakeChatServer;
+import io.localmodels.testing.SharedFiles;
+import io.localmodels.testing.Wav;
+import io.localmodels.testing.WhisperFixtures;
+import io.localmodels.testing.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +64,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ports, the fetch-only init step, the cache volume, the GPU request, the HPA metric, the grace period.
  */
 @QuarkusTest
-@io.quarkus.test.junit.TestProfile(io.localmodels.testing.AnalysisProfile.class)
+@TestProfile(AnalysisProfile.class)
 class K8sManifestsTest {
 
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
@@ -97,7 +119,7 @@ class K8sManifestsTest {
     @Test
     void everyOverlayMatchesTheApplication() throws Exception {
         // the production configuration (tests run on a random port)
-        java.util.Properties app = new java.util.Properties();
+        Properties app = new Properties();
         try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
             app.load(in);
         }
@@ -117,7 +139,7 @@ class K8sManifestsTest {
                 assertNotNull(probe, what + ": probe for " + path);
                 assertEquals(path, probe.getHttpGet().getPath(), what);
                 assertEquals(portName, probe.getHttpGet().getPort().getStrVal(), what + ": probe port");
-                given().get(path).then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(503)));
+                given().get(path).then().statusCode(Matchers.anyOf(Matchers.is(200), Matchers.is(503)));
             });
             assertTrue(api.getStartupProbe().getPeriodSeconds() * api.getStartupProbe().getFailureThreshold() >= 300,
                     what + ": the startup probe waits at least 5 minutes for model loading");
@@ -176,11 +198,11 @@ class K8sManifestsTest {
         assertTrue(adapter.contains("\"^" + metric + "$\""), "the adapter rule exposes " + metric);
     }
 
-    @io.quarkus.test.common.http.TestHTTPResource("/")
-    java.net.URI base;
+    @TestHTTPResource("/")
+    URI base;
 
-    @jakarta.inject.Inject
-    io.vertx.core.Vertx vertx;
+    @Inject
+    Vertx vertx;
 
     /**
      * Every series the dashboard queries, by its exact name (suffix included), exists once the service
@@ -190,32 +212,32 @@ class K8sManifestsTest {
      */
     @Test
     void theDashboardQueriesMetricsTheServiceDefines() throws Exception {
-        io.localmodels.testing.WhisperFixtures.dir();
-        io.localmodels.testing.SharedFiles.require("models/yolox-nano/yolox_nano.onnx");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready")
-                .then().body("checks.find { it.name == 'asr' }.data.state", org.hamcrest.Matchers.equalTo("ready")));
-        io.localmodels.testing.FakeChatResource.server.reset();
-        io.localmodels.testing.FakeChatResource.server.answerWith(r -> io.localmodels.testing.FakeChatServer.Reply.content(
-                io.localmodels.analysis.OpenAiAnalysisEngineTest.GOOD));
-        byte[] pcm = io.localmodels.testing.Wav.read(io.localmodels.testing.SharedFiles.require("audio/jfk.wav")).pcm();
-        try (io.localmodels.testing.WsClient ws = io.localmodels.testing.WsClient.connect(vertx, base)) {
+        WhisperFixtures.dir();
+        SharedFiles.require("models/yolox-nano/yolox_nano.onnx");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready")
+                .then().body("checks.find { it.name == 'asr' }.data.state", Matchers.equalTo("ready")));
+        FakeChatResource.server.reset();
+        FakeChatResource.server.answerWith(r -> FakeChatServer.Reply.content(
+                OpenAiAnalysisEngineTest.GOOD));
+        byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
+        try (WsClient ws = WsClient.connect(vertx, base)) {
             ws.text("{not json");
-            ws.json(new io.vertx.core.json.JsonObject().put("type", "config").put("sample_rate", 16000).put("encoding", "pcm16").put("language", "en"));
+            ws.json(new JsonObject().put("type", "config").put("sample_rate", 16000).put("encoding", "pcm16").put("language", "en"));
             ws.await("config_ack", 10);
             for (int pos = 0; pos < pcm.length; pos += 3200) {
-                ws.binary(java.util.Arrays.copyOfRange(pcm, pos, Math.min(pcm.length, pos + 3200)));
+                ws.binary(Arrays.copyOfRange(pcm, pos, Math.min(pcm.length, pos + 3200)));
             }
-            ws.json(new io.vertx.core.json.JsonObject().put("type", "end_of_stream"));
+            ws.json(new JsonObject().put("type", "end_of_stream"));
             ws.await("stream_ended", 120);
         }
-        Path dog = io.localmodels.testing.SharedFiles.require("images/dog.jpg");
+        Path dog = SharedFiles.require("images/dog.jpg");
         given().multiPart("file", dog.toFile(), "image/jpeg").post("/vision/frame").then().statusCode(200);
         given().multiPart("file", "x.gif", "GIF89a".getBytes(), "image/gif").post("/vision/frame").then().statusCode(415);
 
         String dashboard = Files.readString(Path.of("k8s/monitoring/grafana-dashboard.json"));
         String exported = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(lma_[a-z_]+)\\{").matcher(dashboard);
-        java.util.Set<String> queried = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("\\b(lma_[a-z_]+)\\{").matcher(dashboard);
+        Set<String> queried = new TreeSet<>();
         while (m.find()) {
             queried.add(m.group(1));
         }

@@ -1,13 +1,20 @@
 package io.localmodels.session;
 
 import io.localmodels.analysis.TranscriptLine;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.configuration.MemorySize;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,14 +70,14 @@ class SessionArchiveTest {
     }
 
     static SessionConfig sessionConfig(int writeQueue) {
-        java.nio.file.Path dir;
+        Path dir;
         try {
-            dir = java.nio.file.Files.createTempDirectory("archive-test");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            dir = Files.createTempDirectory("archive-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return config(SessionConfig.class, Map.of("storeWriteQueue", writeQueue, "retention", Duration.ofDays(30), "dataDir", dir,
-                "fsync", false, "storeBacklogMax", new io.quarkus.runtime.configuration.MemorySize(java.math.BigInteger.valueOf(1 << 20)),
+                "fsync", false, "storeBacklogMax", new MemorySize(BigInteger.valueOf(1 << 20)),
                 "storeRetryMaxBackoff", Duration.ofSeconds(2), "resumeWindow", Duration.ofMinutes(2)));
     }
 
@@ -138,7 +145,7 @@ class SessionArchiveTest {
         Instant now = Instant.parse("2026-12-06T10:00:00Z");
         SessionConfig sessions = sessionConfig(50);
         SessionArchive archive = new SessionArchive(store, null, sessions, new SimpleMeterRegistry(),
-                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC), Duration.ofMillis(10), Duration.ofMillis(20));
+                Clock.fixed(now, ZoneOffset.UTC), Duration.ofMillis(10), Duration.ofMillis(20));
         try {
             assertTrue(store.sweeps.await(30, TimeUnit.SECONDS), "three sweeps, the first of which failed");
             for (Instant cutoff : store.cutoffs) {

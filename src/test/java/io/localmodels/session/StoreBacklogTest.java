@@ -3,16 +3,18 @@ package io.localmodels.session;
 import io.localmodels.analysis.AnalysisConfig;
 import io.localmodels.analysis.AnalysisService;
 import io.localmodels.analysis.TranscriptLine;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,9 +67,9 @@ class StoreBacklogTest {
     }
 
     private static SessionArchive archive(SessionStore store, SessionConfig config, SimpleMeterRegistry meters) {
-        AnalysisConfig engineNone = SessionArchiveTest.config(AnalysisConfig.class, java.util.Map.of("engine", AnalysisConfig.Engine.NONE,
+        AnalysisConfig engineNone = SessionArchiveTest.config(AnalysisConfig.class, Map.of("engine", AnalysisConfig.Engine.NONE,
                 "baseUrl", Optional.empty(), "workers", 1, "queueCapacity", 10));
-        return new SessionArchive(store, new AnalysisService(engineNone, null, meters), config, meters, java.time.Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1));
+        return new SessionArchive(store, new AnalysisService(engineNone, null, meters), config, meters, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1));
     }
 
     @Test
@@ -177,7 +179,7 @@ class StoreBacklogTest {
         first.add(new StoreWrite.Started("s", "en", Instant.parse("2026-12-07T10:00:00Z")));
         first.add(new StoreWrite.Segment("s", line(1).line(), Instant.parse("2026-12-07T10:00:01Z")));
         first.close();
-        Files.writeString(file, "{\"session_id\":\"s\",\"at\":17", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(file, "{\"session_id\":\"s\",\"at\":17", StandardOpenOption.APPEND);
         StoreBacklog second = new StoreBacklog(file, 1 << 20, false);
         assertEquals(2, second.size());
         SessionStore.StoredSession s = second.over("s", Optional.empty()).orElseThrow();

@@ -1,8 +1,10 @@
 package io.localmodels.speaker;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -18,7 +20,7 @@ public final class DiarizationError {
     public record Score(double der, double missed, double falseAlarm, double confusion, double speech) {
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "DER %.1f%% (missed %.2f s, false alarm %.2f s, confusion %.2f s of %.2f s)",
+            return String.format(Locale.ROOT, "DER %.1f%% (missed %.2f s, false alarm %.2f s, confusion %.2f s of %.2f s)",
                     der * 100, missed, falseAlarm, confusion, speech);
         }
     }
@@ -40,7 +42,7 @@ public final class DiarizationError {
         String[] ref = new String[frames];
         String[] hyp = new String[frames];
         boolean[] scored = new boolean[frames];
-        java.util.Arrays.fill(scored, true);
+        Arrays.fill(scored, true);
         for (Turn t : reference) {
             fill(ref, t);
             for (double edge : new double[] {t.start(), t.end()}) {
@@ -106,7 +108,7 @@ public final class DiarizationError {
     /** Every one-to-one mapping tried (a handful of speakers): hypothesis index → reference index or -1. */
     private static int[] bestMapping(int[][] overlap, int refs) {
         int[] best = new int[overlap.length];
-        java.util.Arrays.fill(best, -1);
+        Arrays.fill(best, -1);
         int[] current = best.clone();
         search(overlap, refs, 0, new boolean[refs], current, 0, best, new int[] {-1});
         return best;

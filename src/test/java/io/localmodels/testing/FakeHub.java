@@ -16,13 +16,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,7 +64,7 @@ public final class FakeHub implements AutoCloseable {
     private final Map<String, AtomicInteger> corrupt = new ConcurrentHashMap<>();  // sha256 -> times left
     private final Map<String, Long> delays = new ConcurrentHashMap<>();  // sha256 -> millis before the body
     private final Map<String, String> announced = new ConcurrentHashMap<>();  // sha256 -> X-Linked-Etag to send instead
-    private final Map<String, java.util.concurrent.CountDownLatch> held = new ConcurrentHashMap<>();  // sha256 -> released when
+    private final Map<String, CountDownLatch> held = new ConcurrentHashMap<>();  // sha256 -> released when
 
     public FakeHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -73,7 +77,7 @@ public final class FakeHub implements AutoCloseable {
         cdn.start();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -136,7 +140,7 @@ public final class FakeHub implements AutoCloseable {
     private static MessageDigest sha(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -158,11 +162,11 @@ public final class FakeHub implements AutoCloseable {
 
     /** Responses for the file with these bytes wait, before their body, until {@link #release()}: a download in progress. */
     public void hold(byte[] file) {
-        held.put(sha256(file), new java.util.concurrent.CountDownLatch(1));
+        held.put(sha256(file), new CountDownLatch(1));
     }
 
     public void release() {
-        held.values().forEach(java.util.concurrent.CountDownLatch::countDown);
+        held.values().forEach(CountDownLatch::countDown);
     }
 
     /** The resolve response of this file announces another sha256 than the listing (the revision moved in between). */
@@ -286,10 +290,10 @@ public final class FakeHub implements AutoCloseable {
                 }
             }
         }
-        java.util.concurrent.CountDownLatch gate = held.get(sha);
+        CountDownLatch gate = held.get(sha);
         if (gate != null) {
             try {
-                gate.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                gate.await(120, TimeUnit.SECONDS);
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
             }

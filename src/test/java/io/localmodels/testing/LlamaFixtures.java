@@ -1,6 +1,8 @@
 package io.localmodels.testing;
 
 
+import org.opentest4j.TestAbortedException;
+
 import java.nio.file.Path;
 
 /**
@@ -33,7 +35,7 @@ public final class LlamaFixtures {
     public static Path modelOrNull() {
         try {
             return model();
-        } catch (org.opentest4j.TestAbortedException e) {
+        } catch (TestAbortedException e) {
             return null;
         }
     }

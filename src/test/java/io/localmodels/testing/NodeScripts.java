@@ -3,6 +3,7 @@ package io.localmodels.testing;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public final class NodeScripts {
         if (p.exitValue() != 0) {
             throw new IllegalStateException(script + " failed (exit " + p.exitValue() + "):\n" + new String(out) + "\n" + stderr);
         }
-        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(out, StandardCharsets.UTF_8);
     }
 
     private static void skipUnless(boolean ok, String what) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class Python {
             Files.writeString(stamp, digest);
             System.err.printf("generated %s in %.1f s (%s)%n", what, (System.nanoTime() - t0) / 1e9, out);
             return out;
-        } catch (IOException | InterruptedException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException | InterruptedException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

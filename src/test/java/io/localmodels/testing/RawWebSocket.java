@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -118,7 +120,7 @@ public final class RawWebSocket implements AutoCloseable {
         int step = (payload.length + pieces - 1) / pieces;
         for (int i = 0, off = 0; i < pieces; i++, off += step) {
             int to = Math.min(payload.length, off + step);
-            frame(i == 0 ? opcode : CONTINUATION, i == pieces - 1, java.util.Arrays.copyOfRange(payload, off, to));
+            frame(i == 0 ? opcode : CONTINUATION, i == pieces - 1, Arrays.copyOfRange(payload, off, to));
         }
     }
 
@@ -142,7 +144,7 @@ public final class RawWebSocket implements AutoCloseable {
             return new Frame(b0 & 0x0f, payload);
         } catch (SocketTimeoutException e) {
             throw new AssertionError("no frame within " + timeoutMs + " ms");
-        } catch (EOFException | java.net.SocketException e) {
+        } catch (EOFException | SocketException e) {
             return null;
         }
     }

@@ -2,6 +2,7 @@ package io.localmodels.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.opentest4j.TestAbortedException;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ public final class SpeakerFixtures {
     public static Path dirOrNull() {
         try {
             return dir();
-        } catch (org.opentest4j.TestAbortedException e) {
+        } catch (TestAbortedException e) {
             return null;
         }
     }

@@ -2,6 +2,7 @@ package io.localmodels.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.opentest4j.TestAbortedException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ public final class WhisperFixtures {
     public static Path dirOrNull() {
         try {
             return dir();
-        } catch (org.opentest4j.TestAbortedException e) {
+        } catch (TestAbortedException e) {
             return null;
         }
     }

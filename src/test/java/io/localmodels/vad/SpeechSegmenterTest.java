@@ -3,6 +3,7 @@ package io.localmodels.vad;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +29,7 @@ class SpeechSegmenterTest {
 
     static float[] speech(int windows) {
         float[] p = new float[windows];
-        java.util.Arrays.fill(p, 0.9f);
+        Arrays.fill(p, 0.9f);
         return p;
     }
 

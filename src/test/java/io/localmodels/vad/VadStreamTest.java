@@ -5,15 +5,25 @@ import io.localmodels.inference.ModelRegistry;
 import io.localmodels.testing.OfflineSileroReference;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Wav;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,14 +61,14 @@ class VadStreamTest {
      * With nothing else queued or running, a request is scored on the caller's thread (no hand-off);
      * this holds again once concurrent streams have gone through the inference threads.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void aLoneRequestIsScoredOnTheCallersThreadOnceTheBatcherIsIdle() throws Exception {
         float[] audio = Wav.read(SharedFiles.require("audio/jfk.wav")).mono();
         int count = 20;
         float[] windows = Arrays.copyOf(audio, count * SileroVad.WINDOW);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<java.util.concurrent.Future<float[]>> busy = new ArrayList<>();
+            List<Future<float[]>> busy = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 busy.add(pool.submit(() -> {
                     SileroVad.State s = vad.newState();
@@ -76,7 +86,7 @@ class VadStreamTest {
             pool.shutdownNow();
         }
         // the idle path opens again once no request has had to queue for a while
-        Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(VadBatcher.CONTENDED_NANOS) + 20);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(VadBatcher.CONTENDED_NANOS) + 20);
         Thread caller = Thread.currentThread();
         Thread[] scoredOn = new Thread[1];
         var stage = batcher.score(vad.newState(), windows, count).toCompletableFuture();
@@ -96,7 +106,7 @@ class VadStreamTest {
      * (SpeechSegmenterTest), so those settings are not compared here.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"audio/silero-test.wav, 15", "audio/picovoice/test_es.wav, 3"})
+    @CsvSource({"audio/silero-test.wav, 15", "audio/picovoice/test_es.wav, 3"})
     void overLongUtterancesAreSplitAtTheirPausesAsSileroSplitsThem(String file, double maxSpeechS) throws Exception {
         float[] audio = Wav.read(SharedFiles.require(file)).mono();
         int[] splits = new int[2];
@@ -108,25 +118,25 @@ class VadStreamTest {
     }
 
     @Inject
-    io.vertx.core.Vertx vertx;
+    Vertx vertx;
 
     /** An event-loop thread never scores on its own thread (a file's windows would block the loop), even when the batcher is idle. */
-    @org.junit.jupiter.api.Test
+    @Test
     void anEventLoopThreadsRequestGoesToTheInferenceThreads() throws Exception {
         float[] audio = Wav.read(SharedFiles.require("audio/jfk.wav")).mono();
         int count = 20;
         float[] windows = Arrays.copyOf(audio, count * SileroVad.WINDOW);
-        Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(VadBatcher.CONTENDED_NANOS) + 20);
-        java.util.concurrent.CompletableFuture<String> scoredOn = new java.util.concurrent.CompletableFuture<>();
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(VadBatcher.CONTENDED_NANOS) + 20);
+        CompletableFuture<String> scoredOn = new CompletableFuture<>();
         vertx.runOnContext(v -> {
-            assertTrue(io.vertx.core.Context.isOnEventLoopThread());
-            java.util.concurrent.CompletableFuture<?> scored = batcher.score(vad.newState(), windows, count).toCompletableFuture();
+            assertTrue(Context.isOnEventLoopThread());
+            CompletableFuture<?> scored = batcher.score(vad.newState(), windows, count).toCompletableFuture();
             // scored here, it would be done on return; scored elsewhere, it usually is not yet (and when an inference thread
             // was quicker than this line, the callback below runs here: the name alone cannot tell the two apart)
             boolean doneOnReturn = scored.isDone();
             scored.thenRun(() -> scoredOn.complete((doneOnReturn ? "done on return, completed on " : "") + Thread.currentThread().getName()));
         });
-        String where = scoredOn.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        String where = scoredOn.get(10, TimeUnit.SECONDS);
         assertTrue(!where.startsWith("done on return"), "scored on the event loop: " + where);
     }
 
@@ -138,7 +148,7 @@ class VadStreamTest {
      * scored audio ends; the stream then goes on with its windows where they were, so every later
      * utterance is exactly the uninterrupted reference's.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void aPauseClosesOpenSpeechAndLaterUtterancesStayExact() throws Exception {
         float[] audio = Wav.read(SharedFiles.require("audio/silero-test.wav")).mono();
         List<long[]> expected = OfflineSileroReference.speechTimestamps(
@@ -212,9 +222,9 @@ class VadStreamTest {
     }
 
     @Inject
-    io.micrometer.core.instrument.MeterRegistry meters;
+    MeterRegistry meters;
 
-    @org.junit.jupiter.api.Test
+    @Test
     void concurrentStreamsAreBatchedAndGiveTheSameSegmentsAsAloneRuns() throws Exception {
         String[] files = {"audio/jfk.wav", "audio/silero-test.wav", "audio/picovoice/test_es.wav",
                 "audio/silero-test.wav", "audio/jfk.wav", "audio/picovoice/test.wav"};
@@ -228,8 +238,8 @@ class VadStreamTest {
         var batches = meters.get("lma.vad.batch.size").summary();
         long callsBefore = batches.count();
         double windowsBefore = batches.totalAmount();
-        List<java.util.concurrent.Future<List<long[]>>> runs = new ArrayList<>();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(files.length);
+        List<Future<List<long[]>>> runs = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(files.length);
         try {
             for (float[] a : audios) {
                 runs.add(pool.submit(() -> {

@@ -1,13 +1,18 @@
 package io.localmodels.vision;
 
 import io.localmodels.testing.SharedFiles;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -55,12 +60,12 @@ class ImageDecoderTest {
     @Test
     void largePhotosAreSubsampledWhileDecoding() throws Exception {
         BufferedImage big = new BufferedImage(4000, 3000, BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = big.createGraphics();
-        g.setColor(java.awt.Color.ORANGE);
+        Graphics2D g = big.createGraphics();
+        g.setColor(Color.ORANGE);
         g.fillRect(1000, 1000, 2000, 1000);
         g.dispose();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(big, "jpeg", out);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(big, "jpeg", out);
         BufferedImage small = new ImageDecoder(50_000_000, 40_000_000, 832).decode(out.toByteArray()).toBufferedImage();
         assertEquals(1334, small.getWidth());
         assertEquals(1000, small.getHeight());
@@ -73,7 +78,7 @@ class ImageDecoderTest {
         byte[] dog = Files.readAllBytes(SharedFiles.require("images/dog.jpg"));
         assertEquals(true, ImageDecoder.isPlainJfif(dog));
         BufferedImage fast = new ImageDecoder(10_000_000, 40_000_000).decode(dog).toBufferedImage();
-        BufferedImage reference = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(dog));
+        BufferedImage reference = ImageIO.read(new ByteArrayInputStream(dog));
         int worst = 0;
         for (int y = 0; y < reference.getHeight(); y += 3) {
             for (int x = 0; x < reference.getWidth(); x += 3) {
@@ -84,7 +89,7 @@ class ImageDecoderTest {
                 }
             }
         }
-        org.junit.jupiter.api.Assertions.assertTrue(worst <= 3, "largest channel difference " + worst);
+        Assertions.assertTrue(worst <= 3, "largest channel difference " + worst);
     }
 
     /** Photos off the fast YCbCr path: grayscale JPEG (one band) and a PNG with transparency (over white). */
@@ -97,18 +102,18 @@ class ImageDecoderTest {
             }
         }
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(gray, "jpeg", jpeg);
+        ImageIO.write(gray, "jpeg", jpeg);
         DecodedImage g = new ImageDecoder(1 << 20, 1 << 20).decode(jpeg.toByteArray());
         assertEquals(64, g.width());
         int v = g.rgb(40, 10);
         assertEquals(v & 0xff, (v >> 8) & 0xff, "grey stays grey");
         assertEquals(v & 0xff, (v >> 16) & 0xff, "grey stays grey");
-        org.junit.jupiter.api.Assertions.assertTrue(Math.abs((v & 0xff) - 160) <= 3, "level " + (v & 0xff));
+        Assertions.assertTrue(Math.abs((v & 0xff) - 160) <= 3, "level " + (v & 0xff));
 
         BufferedImage argb = new BufferedImage(8, 6, BufferedImage.TYPE_INT_ARGB);
         argb.setRGB(1, 1, 0xff102030);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(argb, "png", png);
+        ImageIO.write(argb, "png", png);
         DecodedImage p = new ImageDecoder(1 << 20, 1 << 20).decode(png.toByteArray());
         assertEquals(0xffffff, p.rgb(3, 3), "transparent over white");
         assertEquals(0x102030, p.rgb(1, 1));

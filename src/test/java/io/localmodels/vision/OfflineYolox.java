@@ -4,13 +4,14 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /**
  * Test reference: YOLOX-nano through a plain ONNX Runtime call with its own letterbox (hand-written
@@ -32,7 +33,7 @@ final class OfflineYolox {
         int nw = (int) (w * r);
         int nh = (int) (h * r);
         float[] x = new float[3 * 416 * 416];
-        java.util.Arrays.fill(x, 114f);
+        Arrays.fill(x, 114f);
         for (int yy = 0; yy < nh; yy++) {
             for (int xx = 0; xx < nw; xx++) {
                 // bilinear sample with pixel-centre alignment, as cv2.resize INTER_LINEAR does

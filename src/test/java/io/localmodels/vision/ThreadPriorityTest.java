@@ -3,6 +3,8 @@ package io.localmodels.vision;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,8 +28,8 @@ class ThreadPriorityTest {
         try {
             Process p = new ProcessBuilder("renice", "--version").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.io.IOException | InterruptedException e) {
+            return p.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
             return false;
         }
     }

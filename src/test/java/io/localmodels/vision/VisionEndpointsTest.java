@@ -4,15 +4,19 @@ import io.localmodels.testing.SharedFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -27,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class VisionEndpointsTest {
 
-    @jakarta.inject.Inject
+    @Inject
     VisionService vision;
 
     static final String[] COCO = CocoLabels.ALL.stream().map(CocoLabels.Label::en).toArray(String[]::new);
@@ -46,7 +50,7 @@ class VisionEndpointsTest {
         for (double[] ref : reference) {
             String label = COCO[(int) ref[0]];
             boolean found = objects.stream().anyMatch(o -> label.equals(o.get("label")) && near(o, ref));
-            assertTrue(found, "no " + label + " near " + java.util.Arrays.toString(ref) + " in " + objects);
+            assertTrue(found, "no " + label + " near " + Arrays.toString(ref) + " in " + objects);
         }
     }
 
@@ -57,16 +61,16 @@ class VisionEndpointsTest {
                 && Math.abs(b.get("w").doubleValue() - ref[4]) <= 0.02 && Math.abs(b.get("h").doubleValue() - ref[5]) <= 0.02;
     }
 
-    @jakarta.inject.Inject
+    @Inject
     YoloxDetector detector;
 
     /** YOLOX's output with every cell empty except the ones set by {@link #cell}. */
-    static java.nio.FloatBuffer emptyOutput() {
-        return java.nio.FloatBuffer.allocate(3549 * 85);
+    static FloatBuffer emptyOutput() {
+        return FloatBuffer.allocate(3549 * 85);
     }
 
     /** A 40×40 box centred in stride-8 cell (gx, gy) with these class probabilities ([class, p] pairs). */
-    static void cell(java.nio.FloatBuffer out, int gx, int gy, float objectness, float... classProbs) {
+    static void cell(FloatBuffer out, int gx, int gy, float objectness, float... classProbs) {
         int o = (gy * 52 + gx) * 85;
         out.put(o, 0.5f).put(o + 1, 0.5f).put(o + 2, (float) Math.log(5)).put(o + 3, (float) Math.log(5)).put(o + 4, objectness);
         for (int i = 0; i < classProbs.length; i += 2) {
@@ -82,7 +86,7 @@ class VisionEndpointsTest {
      */
     @Test
     void aCellScoringTwoClassesGivesItsBestClassOnly() {
-        java.nio.FloatBuffer out = emptyOutput();
+        FloatBuffer out = emptyOutput();
         cell(out, 10, 20, 0.9f, 1, 0.8f, 3, 0.6f); // bicycle 0.72, motorcycle 0.54
         List<Detection> d = detector.decode(out, 1.0, 416, 416);
         assertEquals(1, d.size(), d.toString());
@@ -97,7 +101,7 @@ class VisionEndpointsTest {
     /** NMS is per class (YOLOX's evaluation default): a motorcycle overlapping a bicycle is kept. */
     @Test
     void overlappingBoxesOfDifferentClassesAreBothKept() {
-        java.nio.FloatBuffer out = emptyOutput();
+        FloatBuffer out = emptyOutput();
         cell(out, 10, 20, 0.9f, 1, 0.8f);
         cell(out, 11, 20, 0.9f, 3, 0.7f, 1, 0.2f); // 8 px to the right: IoU 0.67
         List<Detection> d = detector.decode(out, 1.0, 416, 416);
@@ -184,7 +188,7 @@ class VisionEndpointsTest {
     @Test
     void corruptImageIs400() throws Exception {
         byte[] dog = Files.readAllBytes(SharedFiles.require("images/dog.jpg"));
-        byte[] truncated = java.util.Arrays.copyOf(dog, 600);
+        byte[] truncated = Arrays.copyOf(dog, 600);
         given().multiPart("file", "broken.jpg", truncated, "image/jpeg").post("/vision/frame").then().statusCode(400)
                 .body("error.code", equalTo("invalid_image"));
     }
@@ -209,7 +213,7 @@ class VisionEndpointsTest {
     void visionWorkersRunAtALowerCpuPriority() throws Exception {
         int base = ThreadPriorityTest.niceOfThisThreadOrSkip();
         assertTrue(vision != null, "the vision service (and its workers) exists");
-        Map<String, Integer> niceByThread = new java.util.HashMap<>();
+        Map<String, Integer> niceByThread = new HashMap<>();
         // The worker lowers its own priority as it starts.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             niceByThread.clear();

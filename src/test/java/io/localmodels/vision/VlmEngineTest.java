@@ -7,14 +7,26 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Proxy;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -34,7 +46,7 @@ class VlmEngineTest {
     public static class WithVlm implements QuarkusTestProfile {
     }
 
-    @jakarta.inject.Inject
+    @Inject
     VlmEngine vlm;
 
     @BeforeEach
@@ -121,10 +133,10 @@ class VlmEngineTest {
 
         // After open-duration (2 s) one trial call goes through and closes the circuit: the breaker's clock
         // is moved past it instead of waiting
-        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        AtomicLong now = new AtomicLong(System.nanoTime());
         vlm.useClock(now::get);
         assertEquals("template", post(null).getString("models.description"), "still open");
-        now.addAndGet(java.time.Duration.ofSeconds(2).toNanos() + 1);
+        now.addAndGet(Duration.ofSeconds(2).toNanos() + 1);
         JsonPath back = post(null);
         assertEquals("vlm", back.getString("models.description"));
         given().get("/q/health/ready").then().body("checks.find { it.name == 'vlm' }.data.state", equalTo("ok"));
@@ -142,11 +154,11 @@ class VlmEngineTest {
     @Test
     void credentialsNeverReachTheLogs() throws Exception {
         assertEquals("http://host:8000/v1", VlmEngine.redact(URI.create("http://user:secret@host:8000/v1?key=abc")));
-        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
             @Override
-            public void publish(java.util.logging.LogRecord r) {
-                logged.add(new java.util.logging.SimpleFormatter().formatMessage(r) + (r.getThrown() == null ? "" : " " + r.getThrown()));
+            public void publish(LogRecord r) {
+                logged.add(new SimpleFormatter().formatMessage(r) + (r.getThrown() == null ? "" : " " + r.getThrown()));
             }
 
             @Override
@@ -157,18 +169,18 @@ class VlmEngineTest {
             public void close() {
             }
         };
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(VlmEngine.class.getName());
+        Logger log = Logger.getLogger(VlmEngine.class.getName());
         log.addHandler(capture);
         int closed;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
         try {
-            java.util.Map<String, Object> values = java.util.Map.of(
-                    "baseUrl", java.util.Optional.of(URI.create("http://user:s3cret-pass@127.0.0.1:" + closed + "/v1?key=q-key-123")),
-                    "model", "m", "apiKey", java.util.Optional.of("sk-never-logged"), "timeout", java.time.Duration.ofSeconds(1),
-                    "maxTokens", 16, "failureThreshold", 2, "openDuration", java.time.Duration.ofSeconds(30));
-            VlmConfig config = (VlmConfig) java.lang.reflect.Proxy.newProxyInstance(VlmConfig.class.getClassLoader(),
+            Map<String, Object> values = Map.of(
+                    "baseUrl", Optional.of(URI.create("http://user:s3cret-pass@127.0.0.1:" + closed + "/v1?key=q-key-123")),
+                    "model", "m", "apiKey", Optional.of("sk-never-logged"), "timeout", Duration.ofSeconds(1),
+                    "maxTokens", 16, "failureThreshold", 2, "openDuration", Duration.ofSeconds(30));
+            VlmConfig config = (VlmConfig) Proxy.newProxyInstance(VlmConfig.class.getClassLoader(),
                     new Class<?>[]{VlmConfig.class}, (proxy, method, args) -> values.get(method.getName()));
             VlmEngine engine = new VlmEngine(config);   // logs where it talks to
             byte[] jpeg = Files.readAllBytes(SharedFiles.require("images/dog.jpg"));

@@ -1,6 +1,7 @@
 package io.localmodels.api.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.localmodels.inference.ModelNotReadyException;
 import io.localmodels.session.SessionStoreUnavailableException;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.io.IOException;
 import java.util.UUID;
 
 /** Maps every failure inside a REST endpoint to the JSON error body. */
@@ -46,7 +48,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        String message = e instanceof com.fasterxml.jackson.databind.DatabindException
+        String message = e instanceof DatabindException
                 ? "request body does not have the expected JSON shape: " + JsonErrors.describe(e)
                 : "request body is not valid JSON: " + JsonErrors.describe(e);
         return error(400, "malformed_json", message).build();
@@ -74,7 +76,7 @@ public class ErrorMappers {
 
     /** A body the multipart parser could not finish (cut off, no closing boundary): the client's fault. */
     @ServerExceptionMapper
-    public Response io(java.io.IOException e) {
+    public Response io(IOException e) {
         if (String.valueOf(e.getMessage()).contains("multipart")) {
             return error(400, "invalid_multipart", "the multipart body is incomplete or malformed (" + e.getMessage()
                     + "); send every part and the closing boundary").build();

@@ -12,6 +12,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -80,7 +81,7 @@ public class GeminiChatServer {
             parts.addObject().put("type", "text").put("text", m.content());
             for (ChatMessage.Image image : m.images()) {
                 parts.addObject().put("type", "image_url").putObject("image_url").put("url", "data:" + image.mimeType() + ";base64,"
-                        + java.util.Base64.getEncoder().encodeToString(image.data()));
+                        + Base64.getEncoder().encodeToString(image.data()));
             }
         }
         if (!call.stop().isEmpty()) {

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The audio of one Live conversation. With automatic activity detection it is an audio session like
@@ -230,7 +231,7 @@ final class GeminiLiveAudio {
     void failed(SessionEvent.Error e) {
         if (e.code().equals("idle_timeout")) {
             // not on this thread: it holds the session's outbox, which a resume takes after this lock
-            java.util.concurrent.CompletableFuture.runAsync(() -> {
+            CompletableFuture.runAsync(() -> {
                 synchronized (lock) {
                     if (session != null) {
                         sessions.detach(session, conversation);

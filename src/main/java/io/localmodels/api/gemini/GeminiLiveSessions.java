@@ -1,5 +1,6 @@
 package io.localmodels.api.gemini;
 
+import io.localmodels.session.AudioConfig;
 import io.localmodels.session.SessionConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -31,7 +32,7 @@ public class GeminiLiveSessions {
         return t;
     });
 
-    public GeminiLiveSessions(SessionConfig config, io.localmodels.session.AudioConfig audio) {
+    public GeminiLiveSessions(SessionConfig config, AudioConfig audio) {
         this.resumeNanos = config.resumeWindow().toNanos();
         // connected and resumable together; each one holds at most its history and MAX_MISSED messages
         this.max = Math.max(16, audio.maxSessions() * 2);

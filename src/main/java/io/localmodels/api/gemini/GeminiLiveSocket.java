@@ -30,6 +30,7 @@ import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -245,7 +246,7 @@ public class GeminiLiveSocket {
     private void setup(Peer peer, JsonNode message) {
         boolean server = chatServer.configured();
         if (!server && llm.state() != LlmService.State.READY) {
-            throw new ApiException(503, "UNAVAILABLE", "no LLM is loaded (" + llm.state().name().toLowerCase(java.util.Locale.ROOT)
+            throw new ApiException(503, "UNAVAILABLE", "no LLM is loaded (" + llm.state().name().toLowerCase(Locale.ROOT)
                     + "); see /q/health/ready");
         }
         GeminiLiveSetup setup = server ? GeminiLiveSetup.read(message, vadDefaults, llm.defaultMaxTokens(), Integer.MAX_VALUE)

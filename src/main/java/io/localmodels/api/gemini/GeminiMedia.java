@@ -8,7 +8,7 @@ import io.localmodels.asr.AsrRequest;
 import io.localmodels.asr.AsrService;
 import io.localmodels.asr.AsrUnavailableException;
 import io.localmodels.asr.FileTranscriber;
-import io.localmodels.audio.OggOpusFile;
+import io.localmodels.audio.AudioFiles;
 import io.localmodels.audio.WavFile;
 import io.localmodels.llm.ChatMessage;
 import io.localmodels.vision.ImageRejectedException;
@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -100,20 +101,13 @@ public class GeminiMedia {
         double max = asrConfig.maxFileDuration().toMillis() / 1000.0;
         WavFile.Decoded audio;
         try {
-            if (m.pcmRate() > 0) {
-                audio = WavFile.pcm16(m.data(), m.pcmRate());
-            } else if (OggOpusFile.looksLikeOgg(m.data())) {
-                // its length is on its pages: a long file is refused before it is decoded
-                OggOpusFile ogg = OggOpusFile.read(m.data());
-                refuseLonger(ogg.seconds(), max);
-                audio = ogg.decode();
-            } else {
-                audio = WavFile.decode(m.data());
-            }
+            audio = AudioFiles.decode(m.data(), m.pcmRate() > 0 ? OptionalInt.of(m.pcmRate()) : OptionalInt.empty(), max);
+        } catch (AudioFiles.TooLongException e) {
+            throw new ApiException(400, "INVALID_ARGUMENT", String.format(Locale.ROOT, "an audio part of %.1f s; at most %.0f s"
+                    + " (lma.asr.max-file-duration)", e.seconds(), max));
         } catch (WavFile.UnsupportedAudioException e) {
             throw new ApiException(400, "INVALID_ARGUMENT", "the " + m.mimeType() + " part cannot be decoded: " + e.getMessage());
         }
-        refuseLonger(audio.seconds(), max);
         return transcriber.transcribe(audio.mono16k(), null, AsrRequest.Task.TRANSCRIBE, false, null)
                 .thenApply(GeminiMedia::describe)
                 .exceptionally(failure -> {
@@ -126,13 +120,6 @@ public class GeminiMedia {
                     }
                     throw new ApiException(500, "INTERNAL", "transcribing an audio part failed: " + e.getMessage());
                 });
-    }
-
-    private static void refuseLonger(double seconds, double max) {
-        if (seconds > max) {
-            throw new ApiException(400, "INVALID_ARGUMENT", String.format(Locale.ROOT, "an audio part of %.1f s; at most %.0f s"
-                    + " (lma.asr.max-file-duration)", seconds, max));
-        }
     }
 
     /** An image as the LLM reads it. */

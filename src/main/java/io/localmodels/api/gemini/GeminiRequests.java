@@ -5,14 +5,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.localmodels.api.errors.ApiException;
+import io.localmodels.llm.ChatMessage;
+import io.localmodels.llm.GenerationRequest;
 import io.localmodels.llm.LlmGrammars;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,10 +45,10 @@ final class GeminiRequests {
                       JsonNode jsonSchema, String grammar, int seed) {
 
         /** This call's settings on {@code messages}, for the embedded LLM; streamed text to {@code onText}. */
-        io.localmodels.llm.GenerationRequest generation(List<io.localmodels.llm.ChatMessage> messages,
-                                                        java.util.function.Consumer<String> onText,
-                                                        java.util.function.BooleanSupplier cancelled) {
-            return new io.localmodels.llm.GenerationRequest(messages, temperature, topP, maxTokens, stop, grammar, seed, onText, cancelled);
+        GenerationRequest generation(List<ChatMessage> messages,
+                                                        Consumer<String> onText,
+                                                        BooleanSupplier cancelled) {
+            return new GenerationRequest(messages, temperature, topP, maxTokens, stop, grammar, seed, onText, cancelled);
         }
     }
 
@@ -204,7 +209,7 @@ final class GeminiRequests {
         String base = mime.contains(";") ? mime.substring(0, mime.indexOf(';')).strip() : mime;
         byte[] data;
         try {
-            data = java.util.Base64.getDecoder().decode(field(inline, "data").asText("").strip());
+            data = Base64.getDecoder().decode(field(inline, "data").asText("").strip());
         } catch (IllegalArgumentException e) {
             throw invalid(where + ".data is not base64: " + e.getMessage());
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.localmodels.api.errors.ApiException;
 import io.localmodels.api.errors.Failures;
 import io.localmodels.api.http.StrictJson;
+import io.localmodels.llm.ChatMessage;
 import io.localmodels.llm.GenerationRequest;
 import io.localmodels.llm.LlmException;
 import io.localmodels.llm.LlmService;
@@ -23,7 +24,10 @@ import org.jboss.logging.Logger;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 /**
  * Google's Gemini REST API over the service's LLM, so that an app written for Gemini changes only its
@@ -40,7 +44,7 @@ public class GeminiRoute {
     private static final long MAX_BODY = 20 << 20;
     static final String VERSIONS = "(v1|v1beta|v1alpha)";
     /** A Gemini call under /v1/, which OpenAI's routes share; compiled once, as the auth filter asks on every request. */
-    private static final java.util.regex.Pattern V1_METHOD = java.util.regex.Pattern.compile("/v1/models/[^/:%]+(:|%3[Aa])[A-Za-z]+");
+    private static final Pattern V1_METHOD = Pattern.compile("/v1/models/[^/:%]+(:|%3[Aa])[A-Za-z]+");
 
     private final LlmService llm;
     private final GeminiMedia media;
@@ -161,7 +165,7 @@ public class GeminiRoute {
     }
 
     /** A request read, with its media on their way to text. */
-    private record Prepared(GeminiRequests.GeminiCall call, java.util.concurrent.CompletionStage<java.util.List<io.localmodels.llm.ChatMessage>> messages) {
+    private record Prepared(GeminiRequests.GeminiCall call, CompletionStage<List<ChatMessage>> messages) {
     }
 
     private Prepared prepare(String text, boolean count) {
@@ -185,7 +189,7 @@ public class GeminiRoute {
             try {
                 return llm.countTokens(messages);
             } catch (LlmException e) {
-                return java.util.concurrent.CompletableFuture.failedFuture(e);
+                return CompletableFuture.failedFuture(e);
             }
         }).whenComplete((n, failure) -> context.runOnContext(v -> {
             Throwable cause = Failures.cause(failure);
@@ -200,7 +204,7 @@ public class GeminiRoute {
         }));
     }
 
-    private void fromChatServer(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,
+    private void fromChatServer(RoutingContext rc, GeminiRequests.GeminiCall call, List<ChatMessage> messages,
                                 String id, GeminiStream sse, Context context) {
         chatServer.generate(messages, call).whenComplete((g, error) -> context.runOnContext(v -> {
             Throwable cause = Failures.cause(error);
@@ -221,7 +225,7 @@ public class GeminiRoute {
         }));
     }
 
-    private void generate(RoutingContext rc, GeminiRequests.GeminiCall call, java.util.List<io.localmodels.llm.ChatMessage> messages,
+    private void generate(RoutingContext rc, GeminiRequests.GeminiCall call, List<ChatMessage> messages,
                           String id, GeminiStream sse, AtomicBoolean gone, Context context) {
         GenerationRequest request = call.generation(messages, sse == null ? null : sse::delta, gone::get);
         try {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.localmodels.api.errors.JsonErrors;
 import io.localmodels.api.http.StrictBase64;
 import io.localmodels.api.http.StrictJson;
+import io.localmodels.asr.WhisperLanguages;
 import io.localmodels.audio.AudioEncoding;
 import io.localmodels.audio.StreamFormat;
 import io.localmodels.session.Recognition;
@@ -129,7 +130,7 @@ final class AudioProtocol {
                         + " (lower case)"));
         int channels = optionalInt(body, "channels").orElse(1);
         String asked = optionalText(body, "language").orElse(defaultLanguage);
-        String language = io.localmodels.asr.WhisperLanguages.normalise(asked).orElse(null);
+        String language = WhisperLanguages.normalise(asked).orElse(null);
         if (language == null) {
             throw new ProtocolError("invalid_config", "language \"" + asked + "\" is not one Whisper knows; use an ISO 639-1"
                     + " code such as es or en (optionally with a region, es-ES), or auto");

@@ -7,15 +7,11 @@ import io.localmodels.session.AudioConfig;
 import io.localmodels.session.AudioSession;
 import io.localmodels.session.AudioSessions;
 import io.localmodels.session.FrameAdmission;
-import io.localmodels.session.SessionEvent;
-import io.localmodels.session.SessionListener;
 import io.localmodels.session.SessionOpenException;
 import io.localmodels.session.StreamSettings;
 import io.localmodels.vad.VadConfig;
 import io.localmodels.vad.VadParameters;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -24,14 +20,14 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code /ws/audio}: the glasses app's audio stream (protocol in docs/protocol.md). Callbacks run on
@@ -48,7 +44,7 @@ public class AudioSocket {
     private final VadParameters vadDefaults;
     private final MeterRegistry meters;
     private final Vertx vertx;
-    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private final Map<String, AudioPeer> peers = new ConcurrentHashMap<>();
 
     private final ApiKeys keys;
     private final KeyLimits limits;
@@ -57,11 +53,11 @@ public class AudioSocket {
 
     public AudioSocket(AudioSessions sessions, AudioConfig config, VadConfig vad, MeterRegistry meters, Vertx vertx, ApiKeys keys,
                        KeyLimits limits,
-                       @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.websockets-next.server.max-message-size")
+                       @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size")
                        int maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
         this.pending = new PendingSockets(config.maxPendingSockets(), config.maxPendingSocketsPerAddress(),
-                java.util.concurrent.TimeUnit.SECONDS.toNanos(1), System::nanoTime);
+                TimeUnit.SECONDS.toNanos(1), System::nanoTime);
         this.keys = keys;
         this.limits = limits;
         this.sessions = sessions;
@@ -69,42 +65,6 @@ public class AudioSocket {
         this.vadDefaults = VadParameters.from(vad);
         this.meters = meters;
         this.vertx = vertx;
-    }
-
-    /** One connection: its session once configured, and the listener the session talks to. */
-    private final class Peer implements SessionListener {
-        final WebSocketConnection connection;
-        /** Holds a session slot (lma.audio.max-sessions): from its config on. */
-        volatile boolean admitted;
-        volatile String keyName;
-        volatile AudioSession session;
-        /** A config is being handled (it may read the store): the config deadline does not cut it off. */
-        volatile boolean configuring;
-        volatile boolean closing;
-        final SocketPlumbing.Outbound outbound;
-
-        void then(Supplier<Uni<Void>> operation) {
-            outbound.then(operation);
-        }
-
-        Peer(WebSocketConnection connection) {
-            this.connection = connection;
-            this.outbound = new SocketPlumbing.Outbound(connection.id());
-        }
-
-        @Override
-        public void deliver(SessionEvent event) {
-            if (event instanceof SessionEvent.Error e) {
-                sendError(this, e.code(), e.message(), e.fatal(), e.closeCode());
-                return;
-            }
-            send(this, AudioProtocol.toJson(event));
-        }
-
-        @Override
-        public void close(int code, String reason) {
-            closeWith(this, code, reason);
-        }
     }
 
     @OnOpen
@@ -118,9 +78,9 @@ public class AudioSocket {
             }
             var who = keys.identify(presented);
             if (who.isEmpty()) {
-                Peer refused = new Peer(connection);
+                AudioPeer refused = new AudioPeer(connection, meters);
                 peers.put(connection.id(), refused);
-                sendError(refused, "unauthorized", presented == null
+                refused.sendError("unauthorized", presented == null
                         ? "an API key is required: Authorization: Bearer <key> on the upgrade, or ?token=<key>"
                         : "the API key is not valid", true, 1008);
                 return;
@@ -128,17 +88,17 @@ public class AudioSocket {
             keyName = who.get();
         }
         if (!limits.tryOpenSession(keyName)) {
-            Peer refused = new Peer(connection);
+            AudioPeer refused = new AudioPeer(connection, meters);
             peers.put(connection.id(), refused);
-            sendError(refused, "rate_limited", "this key already holds its lma.auth.max-sessions-per-key audio sessions", true, 1008);
+            refused.sendError("rate_limited", "this key already holds its lma.auth.max-sessions-per-key audio sessions", true, 1008);
             return;
         }
-        Peer peer = new Peer(connection);
+        AudioPeer peer = new AudioPeer(connection, meters);
         peer.keyName = keyName;
         peers.put(connection.id(), peer);
         String evicted = pending.admit(connection.id(), PendingSockets.host(connection.handshakeRequest().remoteAddress()));
         if (evicted != null && peers.get(evicted) != null) {
-            sendError(peers.get(evicted), "config_timeout", "closed to make room: too many sockets from this address (or in all)"
+            peers.get(evicted).sendError("config_timeout", "closed to make room: too many sockets from this address (or in all)"
                     + " are waiting without a config (lma.audio.max-pending-sockets-per-address, lma.audio.max-pending-sockets)",
                     true, 1008);
         }
@@ -146,7 +106,7 @@ public class AudioSocket {
         vertx.setTimer(deadlineMs, t -> {
             pending.remove(connection.id());
             if (peer.session == null && !peer.configuring && !peer.closing && connection.isOpen()) {
-                sendError(peer, "config_timeout", "no config within " + deadlineMs + " ms (lma.audio.config-timeout)", true, 1008);
+                peer.sendError("config_timeout", "no config within " + deadlineMs + " ms (lma.audio.config-timeout)", true, 1008);
             }
         });
     }
@@ -157,14 +117,14 @@ public class AudioSocket {
      */
     @OnTextMessage
     void text(String message, WebSocketConnection connection) {
-        Peer peer = accepting(connection, message.length());
+        AudioPeer peer = accepting(connection, message.length());
         if (peer == null) {
             return;
         }
         // Vert.x hands text over decoded, with bytes that were not UTF-8 replaced by U+FFFD; nothing in
         // this protocol contains that character, so its presence is taken as the invalid text it stands for.
         if (message.indexOf('\uFFFD') >= 0) {
-            sendError(peer, "invalid_utf8", "a text message that is not valid UTF-8 (RFC 6455 requires it; U+FFFD counts as"
+            peer.sendError("invalid_utf8", "a text message that is not valid UTF-8 (RFC 6455 requires it; U+FFFD counts as"
                     + " invalid here); the connection is closed and the session can be resumed", true, 1007);
             return;
         }
@@ -172,7 +132,7 @@ public class AudioSocket {
         try {
             msg = AudioProtocol.parse(message);
         } catch (AudioProtocol.ProtocolError e) {
-            sendError(peer, e.code, e.getMessage(), false, 0);
+            peer.sendError(e.code, e.getMessage(), false, 0);
             return;
         }
         if (msg instanceof AudioProtocol.ClientMessage.Config c) {
@@ -182,23 +142,23 @@ public class AudioSocket {
         } else if (msg instanceof AudioProtocol.ClientMessage.EndOfStream) {
             AudioSession s = peer.session;
             if (s == null) {
-                sendError(peer, "no_config", "end_of_stream before config", false, 0);
+                peer.sendError("no_config", "end_of_stream before config", false, 0);
                 return;
             }
             FrameAdmission.Position gap = s.end();
             if (gap != null) {
-                sendPositioned(peer, "overloaded", "end_of_stream was not taken: audio from byte " + gap.receivedBytes()
+                peer.sendPositioned("overloaded", "end_of_stream was not taken: audio from byte " + gap.receivedBytes()
                         + " on was refused, and a session never ends with a hole; continue from there, then send end_of_stream", gap);
             }
         } else if (msg instanceof AudioProtocol.ClientMessage.ResumeAudio r) {
             AudioSession s = peer.session;
             if (s == null) {
-                sendError(peer, "no_config", "resume_audio before config", false, 0);
+                peer.sendError("no_config", "resume_audio before config", false, 0);
                 return;
             }
             FrameAdmission.Position at = s.resumeAudio(r.receivedBytes());
             if (at != null) {
-                sendPositioned(peer, "resume_mismatch", "resume_audio named byte " + r.receivedBytes()
+                peer.sendPositioned("resume_mismatch", "resume_audio named byte " + r.receivedBytes()
                         + ", beyond the end of the session's audio at byte " + at.receivedBytes() + " (that would leave a hole); audio is"
                         + " refused until resume_audio names that offset", at);
             }
@@ -208,27 +168,27 @@ public class AudioSocket {
     @OnBinaryMessage
     @NonBlocking
     void binary(Buffer data, WebSocketConnection connection) {
-        Peer peer = accepting(connection, data.length());
+        AudioPeer peer = accepting(connection, data.length());
         if (peer != null) {
             audio(peer, data.getBytes(), null);
         }
     }
 
     /** The connection's peer if it may take a message of {@code length} bytes; null when it may not. */
-    private Peer accepting(WebSocketConnection connection, int length) {
-        Peer peer = peers.get(connection.id());
+    private AudioPeer accepting(WebSocketConnection connection, int length) {
+        AudioPeer peer = peers.get(connection.id());
         if (peer == null || peer.closing) {
             return null;
         }
         // it has spoken: no longer a silent socket (until it has a session, the config deadline still holds)
         pending.remove(connection.id());
         if (length > maxMessageBytes) {
-            sendError(peer, "message_too_large", "a message of " + length + " bytes is over the WebSocket layer's " + maxMessageBytes
+            peer.sendError("message_too_large", "a message of " + length + " bytes is over the WebSocket layer's " + maxMessageBytes
                     + " byte limit; the connection is closed and the session can be resumed", true, 1009);
             return null;
         }
         if (length > config.maxFrameBytes()) {
-            sendError(peer, "frame_too_large", "message of " + length + " bytes is over the " + config.maxFrameBytes()
+            peer.sendError("frame_too_large", "message of " + length + " bytes is over the " + config.maxFrameBytes()
                     + " byte limit (lma.audio.max-frame-bytes); it was dropped", false, 0);
             return null;
         }
@@ -238,7 +198,7 @@ public class AudioSocket {
     @OnClose
     void close(WebSocketConnection connection) {
         pending.remove(connection.id());
-        Peer peer = peers.remove(connection.id());
+        AudioPeer peer = peers.remove(connection.id());
         if (peer == null) {
             return;
         }
@@ -261,12 +221,12 @@ public class AudioSocket {
      */
     @OnError
     void failure(Throwable failure, WebSocketConnection connection) {
-        Peer peer = peers.get(connection.id());
+        AudioPeer peer = peers.get(connection.id());
         String text = String.valueOf(failure.getMessage());
         if (SocketPlumbing.tooLarge(failure)) {
             LOG.debugf("websocket %s: %s", connection.id(), text);
             if (peer != null && !peer.closing) {
-                sendError(peer, "message_too_large", "a message over the WebSocket layer's "
+                peer.sendError("message_too_large", "a message over the WebSocket layer's "
                         + maxMessageBytes + " byte limit; the connection is closed and the session can be resumed", true, 1009);
             }
             return;
@@ -277,7 +237,7 @@ public class AudioSocket {
         }
         LOG.errorf(failure, "websocket %s: unexpected failure", connection.id());
         if (peer != null && !peer.closing) {
-            sendError(peer, "internal_error", "a server fault; the log has the details", true, 1011);
+            peer.sendError("internal_error", "a server fault; the log has the details", true, 1011);
         }
     }
 
@@ -286,9 +246,9 @@ public class AudioSocket {
         return SocketPlumbing.queryParam(query, "token");
     }
 
-    private void configure(Peer peer, AudioProtocol.ClientMessage.Config c) {
+    private void configure(AudioPeer peer, AudioProtocol.ClientMessage.Config c) {
         if (peer.session != null) {
-            sendError(peer, "config_already_received", "this connection already has session " + peer.session.id()
+            peer.sendError("config_already_received", "this connection already has session " + peer.session.id()
                     + "; the second config was ignored", false, 0);
             return;
         }
@@ -296,12 +256,12 @@ public class AudioSocket {
         try {
             settings = AudioProtocol.settings(c.body(), vadDefaults, config.defaultLanguage());
         } catch (AudioProtocol.ProtocolError e) {
-            sendError(peer, e.code, e.getMessage(), false, 0);
+            peer.sendError(e.code, e.getMessage(), false, 0);
             return;
         }
         if (!peer.admitted) {
             if (!sessions.tryAcquireSocket()) {
-                sendError(peer, "busy", "the server has " + config.maxSessions()
+                peer.sendError("busy", "the server has " + config.maxSessions()
                         + " audio sessions open (lma.audio.max-sessions); retry later", true, 1013);
                 return;
             }
@@ -316,60 +276,32 @@ public class AudioSocket {
                 peer.admitted = false;
                 sessions.releaseSocket();
             }
-            sendError(peer, e.code(), e.getMessage(), e.fatal(), e.closeCode());
+            peer.sendError(e.code(), e.getMessage(), e.fatal(), e.closeCode());
         } finally {
             peer.configuring = false;
         }
     }
 
-    private void audio(Peer peer, byte[] bytes, Long chunkId) {
+    private void audio(AudioPeer peer, byte[] bytes, Long chunkId) {
         AudioSession s = peer.session;
         if (s == null) {
-            sendError(peer, "no_config", "audio before config; send a config message first (the audio was dropped)", false, 0);
+            peer.sendError("no_config", "audio before config; send a config message first (the audio was dropped)", false, 0);
             return;
         }
         if (bytes.length == 0) {
-            sendError(peer, "empty_frame", "an audio message with no bytes was ignored", false, 0);
+            peer.sendError("empty_frame", "an audio message with no bytes was ignored", false, 0);
             return;
         }
         FrameAdmission.Decision d = s.offer(bytes, chunkId);
         if (d instanceof FrameAdmission.Decision.Refused r && r.tell()) {
             FrameAdmission.Position at = r.position();
-            sendPositioned(peer, "overloaded", "the session's audio buffer (lma.audio.max-buffered-bytes=" + config.maxBufferedBytes()
+            peer.sendPositioned("overloaded", "the session's audio buffer (lma.audio.max-buffered-bytes=" + config.maxBufferedBytes()
                     + ") is full: this audio and every audio message after it are refused until you continue from byte "
                     + at.receivedBytes() + (at.resumeChunkId() != null ? " (re-send chunk_id " + at.resumeChunkId() + " and on)"
                     : " (send resume_audio with received_bytes " + at.receivedBytes() + ", then the audio from there)"), at);
         } else if (d instanceof FrameAdmission.Decision.Ended) {
-            sendError(peer, "session_ended", "session " + s.id() + " takes no more audio (end_of_stream was received, or the"
+            peer.sendError("session_ended", "session " + s.id() + " takes no more audio (end_of_stream was received, or the"
                     + " server is shutting down and a reconnect message follows); this audio was not taken", false, 0);
         }
-    }
-
-    private void send(Peer peer, String json) {
-        peer.then(() -> peer.connection.sendText(json));
-    }
-
-    /** A non-fatal error that names where the session's audio ends (overloaded, resume_mismatch). */
-    private void sendPositioned(Peer peer, String code, String message, FrameAdmission.Position at) {
-        countError(code);
-        send(peer, AudioProtocol.positioned(code, message, at.receivedBytes(), at.receivedSamples(), at.resumeChunkId()));
-    }
-
-    private void countError(String code) {
-        Counter.builder("lma.ws.errors").tag("code", code).description("Error messages sent on /ws/audio")
-                .register(meters).increment();
-    }
-
-    private void sendError(Peer peer, String code, String message, boolean fatal, int closeCode) {
-        countError(code);
-        send(peer, AudioProtocol.error(code, message, fatal));
-        if (fatal) {
-            closeWith(peer, closeCode == 0 ? 1011 : closeCode, code);
-        }
-    }
-
-    private void closeWith(Peer peer, int code, String reason) {
-        peer.closing = true;
-        peer.then(() -> peer.connection.close(new CloseReason(code, reason)));
     }
 }

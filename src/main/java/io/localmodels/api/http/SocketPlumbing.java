@@ -1,8 +1,12 @@
 package io.localmodels.api.http;
 
+import io.netty.channel.ChannelException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.VertxException;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -51,13 +55,13 @@ public final class SocketPlumbing {
     /** A message over the WebSocket layer's hard limits (quarkus.websockets-next.server.max-message-size). */
     public static boolean tooLarge(Throwable failure) {
         String text = String.valueOf(failure.getMessage());
-        return failure instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException
+        return failure instanceof CorruptedWebSocketFrameException
                 || text.contains("max message size") || text.contains("Max frame length");
     }
 
     /** The network dropped the connection: routine, not a server error. */
     public static boolean lost(Throwable failure) {
-        return failure instanceof java.io.IOException || failure instanceof io.netty.channel.ChannelException
-                || failure instanceof io.vertx.core.VertxException && String.valueOf(failure.getMessage()).contains("closed");
+        return failure instanceof IOException || failure instanceof ChannelException
+                || failure instanceof VertxException && String.valueOf(failure.getMessage()).contains("closed");
     }
 }

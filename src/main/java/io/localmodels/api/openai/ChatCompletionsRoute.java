@@ -23,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -69,7 +70,7 @@ public class ChatCompletionsRoute {
 
     private void complete(RoutingContext rc) {
         if (llm.state() != LlmService.State.READY) {
-            fail(rc, null, new LlmException(LlmException.Kind.UNAVAILABLE, "no LLM is loaded: " + llm.state().name().toLowerCase(java.util.Locale.ROOT)
+            fail(rc, null, new LlmException(LlmException.Kind.UNAVAILABLE, "no LLM is loaded: " + llm.state().name().toLowerCase(Locale.ROOT)
                     + (llm.reason() != null ? ", " + llm.reason() : "")));
             return;
         }

@@ -11,7 +11,9 @@ import io.localmodels.asr.AsrRequest;
 import io.localmodels.asr.AsrService;
 import io.localmodels.asr.AsrUnavailableException;
 import io.localmodels.asr.FileTranscriber;
+import io.localmodels.asr.LanguageUnsupportedException;
 import io.localmodels.asr.TranscriptSegment;
+import io.localmodels.audio.AudioFiles;
 import io.localmodels.audio.WavFile;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -29,6 +31,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /** OpenAI-compatible speech-to-text: {@code POST /v1/audio/transcriptions} (and {@code /translations}). */
 @Path("/v1/audio")
@@ -105,8 +108,8 @@ public class TranscriptionResource {
         }
         try {
             asr.refuseUnsupported(lang, task);
-        } catch (io.localmodels.asr.LanguageUnsupportedException e) {
-            throw new ApiException(400, io.localmodels.asr.LanguageUnsupportedException.CODE, e.getMessage());
+        } catch (LanguageUnsupportedException e) {
+            throw new ApiException(400, LanguageUnsupportedException.CODE, e.getMessage());
         }
         if (lang != null && !asr.knowsLanguage(lang)) {
             throw new ApiException(400, "invalid_language", "language '" + language + "' is not one the Whisper model knows");
@@ -114,20 +117,11 @@ public class TranscriptionResource {
         if (file == null) {
             throw new ApiException(400, "missing_file", "the multipart form has no \"file\" part");
         }
-        double max = config.maxFileDuration().toMillis() / 1000.0;
-        WavFile.Decoded audio = decode(file, sampleRate, max);
-        refuseLonger(audio.seconds(), max);
+        WavFile.Decoded audio = decode(file, sampleRate, config.maxFileDuration().toMillis() / 1000.0);
         boolean timestamps = !format.equals("json") && !format.equals("text");
         return Uni.createFrom().completionStage(() -> transcriber.transcribe(audio.mono16k(), lang, task, timestamps, prompt))
                 .onFailure().transform(TranscriptionResource::toApi)
                 .map(t -> render(format, task, t));
-    }
-
-    private static void refuseLonger(double seconds, double max) {
-        if (seconds > max) {
-            throw new ApiException(413, "audio_too_long", String.format(Locale.ROOT, "the audio lasts %.1f s; at most %.0f s"
-                    + " (lma.asr.max-file-duration)", seconds, max));
-        }
     }
 
     private static WavFile.Decoded decode(FileUpload file, String sampleRate, double maxSeconds) {
@@ -137,27 +131,22 @@ public class TranscriptionResource {
         } catch (IOException e) {
             throw new ApiException(400, "bad_request", "the uploaded file could not be read: " + e.getMessage());
         }
+        OptionalInt rate = OptionalInt.empty();
+        if (sampleRate != null && !sampleRate.isBlank()) {
+            try {
+                rate = OptionalInt.of(Integer.parseInt(sampleRate.strip()));
+            } catch (NumberFormatException e) {
+                throw new ApiException(400, "invalid_request", "sample_rate must be an integer");
+            }
+        }
         try {
-            if (sampleRate != null && !sampleRate.isBlank()) {
-                int rate;
-                try {
-                    rate = Integer.parseInt(sampleRate.strip());
-                } catch (NumberFormatException e) {
-                    throw new ApiException(400, "invalid_request", "sample_rate must be an integer");
-                }
-                return WavFile.pcm16(bytes, rate);
-            }
-            if (io.localmodels.audio.OggOpusFile.looksLikeOgg(bytes)) {
-                // its length is on its pages: a long file is refused before it is decoded
-                io.localmodels.audio.OggOpusFile ogg = io.localmodels.audio.OggOpusFile.read(bytes);
-                refuseLonger(ogg.seconds(), maxSeconds);
-                return ogg.decode();
-            }
-            if (!WavFile.looksLikeWav(bytes)) {
-                throw new ApiException(415, "unsupported_audio", "the file is neither WAV nor Ogg Opus; send one of those, or raw"
-                        + " PCM16 (mono, little-endian) with a sample_rate field");
-            }
-            return WavFile.decode(bytes);
+            return AudioFiles.decode(bytes, rate, maxSeconds);
+        } catch (AudioFiles.TooLongException e) {
+            throw new ApiException(413, "audio_too_long", String.format(Locale.ROOT, "the audio lasts %.1f s; at most %.0f s"
+                    + " (lma.asr.max-file-duration)", e.seconds(), maxSeconds));
+        } catch (AudioFiles.UnknownContainerException e) {
+            throw new ApiException(415, "unsupported_audio", "the file is neither WAV nor Ogg Opus; send one of those, or raw"
+                    + " PCM16 (mono, little-endian) with a sample_rate field");
         } catch (WavFile.UnsupportedAudioException e) {
             throw new ApiException(400, "invalid_audio", e.getMessage());
         }
@@ -171,8 +160,8 @@ public class TranscriptionResource {
         if (e instanceof AsrUnavailableException) {
             return new ApiException(503, "asr_unavailable", e.getMessage(), Duration.ofSeconds(30));
         }
-        if (e instanceof io.localmodels.asr.LanguageUnsupportedException) {
-            return new ApiException(400, io.localmodels.asr.LanguageUnsupportedException.CODE, e.getMessage());
+        if (e instanceof LanguageUnsupportedException) {
+            return new ApiException(400, LanguageUnsupportedException.CODE, e.getMessage());
         }
         if (e instanceof IllegalArgumentException) {
             return new ApiException(400, "invalid_request", e.getMessage());

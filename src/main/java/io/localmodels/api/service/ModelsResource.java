@@ -1,5 +1,6 @@
 package io.localmodels.api.service;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.localmodels.api.errors.ApiException;
 import io.localmodels.asr.AsrService;
 import io.localmodels.asr.WhisperLocator;
@@ -33,8 +34,8 @@ public class ModelsResource {
     }
 
     /** Bytes of a running fetch. */
-    public record ProgressView(@com.fasterxml.jackson.annotation.JsonProperty("done_bytes") long doneBytes,
-                               @com.fasterxml.jackson.annotation.JsonProperty("total_bytes") long totalBytes, int percent, String file) {
+    public record ProgressView(@JsonProperty("done_bytes") long doneBytes,
+                               @JsonProperty("total_bytes") long totalBytes, int percent, String file) {
     }
 
     /**

@@ -27,8 +27,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 @Path("/vision")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,7 +38,7 @@ import java.util.Set;
 public class VisionResource {
 
     private static final Set<String> LANGUAGES = Set.of("es", "en");
-    private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final VisionService vision;
     private final VisionConfig config;
@@ -86,7 +88,7 @@ public class VisionResource {
         // URL schemes are case-insensitive (RFC 3986), so DATA: is a data URL too
         if (b64.regionMatches(true, 0, "data:", 0, 5)) {
             int comma = b64.indexOf(',');
-            if (comma < 0 || !b64.substring(0, comma).toLowerCase(java.util.Locale.ROOT).endsWith(";base64")) {
+            if (comma < 0 || !b64.substring(0, comma).toLowerCase(Locale.ROOT).endsWith(";base64")) {
                 throw new ApiException(400, "invalid_base64", "a data: URL must be data:image/...;base64,<data>");
             }
             b64 = b64.substring(comma + 1);

@@ -1,5 +1,6 @@
 package io.localmodels.models.hub;
 
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,6 +49,6 @@ public final class DownloadProgress {
 
     /** e.g. {@code 42 % of 77.4 MB}. */
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "%d %% of %.1f MB", percent(), total / 1e6);
+        return String.format(Locale.ROOT, "%d %% of %.1f MB", percent(), total / 1e6);
     }
 }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
@@ -179,7 +180,7 @@ public final class HubClient {
             }
             c.connect();
             return c;
-        } catch (UnknownHostException | ConnectException | NoRouteToHostException | java.net.SocketTimeoutException e) {
+        } catch (UnknownHostException | ConnectException | NoRouteToHostException | SocketTimeoutException e) {
             throw new HubException(HubException.Kind.OFFLINE, "cannot reach " + uri.getScheme() + "://" + uri.getAuthority()
                     + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", offlineHint(), e);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,7 +51,7 @@ public record HubSettings(URI endpoint, Path cacheDir, Optional<String> token, b
 
     /** huggingface_hub's _is_true: 1, ON, YES, TRUE in any case. */
     static boolean truthy(String v) {
-        return v != null && switch (v.strip().toUpperCase(java.util.Locale.ROOT)) {
+        return v != null && switch (v.strip().toUpperCase(Locale.ROOT)) {
             case "1", "ON", "YES", "TRUE" -> true;
             default -> false;
         };

@@ -10,6 +10,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -82,21 +85,21 @@ class AuthTest {
         String body = "{\"contents\":[{\"parts\":[{\"text\":\"hola\"}]}]}";
         String path = "/v1beta/models/gemini-2.5-flash:generateContent";
         given().contentType("application/json").body(body).post(path).then().statusCode(401)
-                .body("error.code", org.hamcrest.Matchers.equalTo(401)).body("error.status", org.hamcrest.Matchers.equalTo("UNAUTHENTICATED"));
+                .body("error.code", Matchers.equalTo(401)).body("error.status", Matchers.equalTo("UNAUTHENTICATED"));
         given().contentType("application/json").header("x-goog-api-key", "wrong").body(body).post(path).then().statusCode(403)
-                .body("error.status", org.hamcrest.Matchers.equalTo("PERMISSION_DENIED"));
+                .body("error.status", Matchers.equalTo("PERMISSION_DENIED"));
         // past the key check: this profile has no LLM, which is said in Google's shape too
         given().contentType("application/json").header("x-goog-api-key", "k1-secret-value").body(body).post(path).then().statusCode(503)
-                .body("error.status", org.hamcrest.Matchers.equalTo("UNAVAILABLE"));
+                .body("error.status", Matchers.equalTo("UNAVAILABLE"));
         given().contentType("application/json").queryParam("key", "k2-secret-value").body(body).post(path).then().statusCode(503);
         given().contentType("application/json").header("Authorization", "Bearer k1-secret-value").body(body).post(path).then().statusCode(503);
         // Gemini's model list on v1 (@google/genai with apiVersion 'v1') shares GET /v1/models with OpenAI's
-        given().header("x-goog-api-key", "k1-secret-value").get("/v1/models").then().statusCode(200).body("models", org.hamcrest.Matchers.notNullValue());
+        given().header("x-goog-api-key", "k1-secret-value").get("/v1/models").then().statusCode(200).body("models", Matchers.notNullValue());
         // past the key check (no LLM in this profile: the lookup says so in Google's shape)
         given().queryParam("key", "k2-secret-value").get("/v1/models/gemini-2.5-flash").then()
-                .statusCode(org.hamcrest.Matchers.not(org.hamcrest.Matchers.oneOf(401, 403)));
-        given().header("x-goog-api-key", "wrong").get("/v1/models").then().statusCode(403).body("error.status", org.hamcrest.Matchers.equalTo("PERMISSION_DENIED"));
-        given().header("Authorization", "Bearer k1-secret-value").get("/v1/models").then().statusCode(200).body("object", org.hamcrest.Matchers.equalTo("list"));
+                .statusCode(Matchers.not(Matchers.oneOf(401, 403)));
+        given().header("x-goog-api-key", "wrong").get("/v1/models").then().statusCode(403).body("error.status", Matchers.equalTo("PERMISSION_DENIED"));
+        given().header("Authorization", "Bearer k1-secret-value").get("/v1/models").then().statusCode(200).body("object", Matchers.equalTo("list"));
         given().get("/v1/models").then().statusCode(401);
         // elsewhere the key still goes in Authorization only
         given().header("x-goog-api-key", "k1-secret-value").get("/sessions").then().statusCode(401);
@@ -148,11 +151,11 @@ class AuthTest {
         }
         WebSocketConnectOptions googHeader = new WebSocketConnectOptions().addHeader("x-goog-api-key", "k2-secret-value");
         // the key may hold one socket: the one before gives its place back as it closes
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             try (WsClient ws = WsClient.connect(base, live, googHeader)) {
                 try {
                     ws.text(setup);
-                } catch (java.util.concurrent.ExecutionException closedAtOnce) {
+                } catch (ExecutionException closedAtOnce) {
                     // refused before the setup: the close code and reason below say why
                 }
                 assertEquals(1013, ws.awaitClose(10));

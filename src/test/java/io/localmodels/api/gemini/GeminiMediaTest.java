@@ -1,6 +1,7 @@
 package io.localmodels.api.gemini;
 
 import io.localmodels.asr.FileTranscriber;
+import io.localmodels.asr.TranscriptSegment;
 import io.localmodels.vision.Box;
 import io.localmodels.vision.Risk;
 import io.localmodels.vision.VisionResult;
@@ -30,8 +31,8 @@ class GeminiMediaTest {
     void anAudioPartIsItsTranscript() {
         assertEquals("[Audio, 11.0 s, language en. Transcript: And so my fellow Americans]",
                 GeminiMedia.describe(new FileTranscriber.FileTranscript("en", 11.0, List.of(
-                        new io.localmodels.asr.TranscriptSegment(0, 2, " And so", new int[0], -0.1, 0.01, 1.2, 0),
-                        new io.localmodels.asr.TranscriptSegment(2, 4, " my fellow Americans", new int[0], -0.1, 0.01, 1.2, 0)), 0)));
+                        new TranscriptSegment(0, 2, " And so", new int[0], -0.1, 0.01, 1.2, 0),
+                        new TranscriptSegment(2, 4, " my fellow Americans", new int[0], -0.1, 0.01, 1.2, 0)), 0)));
         assertEquals("[Audio, 2.0 s. Transcript: (no speech)]",
                 GeminiMedia.describe(new FileTranscriber.FileTranscript(null, 2.0, List.of(), 0)));
     }

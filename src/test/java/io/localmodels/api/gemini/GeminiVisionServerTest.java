@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -89,7 +90,7 @@ class GeminiVisionServerTest {
     @Test
     void theModelListShowsTheConfiguredNamesBesideTheLocalModel() {
         given().get("/v1beta/models").then().statusCode(200)
-                .body("models.name", equalTo(java.util.List.of("models/fake-llm", "models/gemini-2.5-flash", "models/gemini-2.0-flash")))
+                .body("models.name", equalTo(List.of("models/fake-llm", "models/gemini-2.5-flash", "models/gemini-2.0-flash")))
                 .body("models[1].version", equalTo("fake-llm"));
     }
 

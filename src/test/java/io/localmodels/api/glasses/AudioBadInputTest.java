@@ -1,5 +1,6 @@
 package io.localmodels.api.glasses;
 
+import io.localmodels.testing.RawWebSocket;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -14,7 +15,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -184,7 +193,7 @@ class AudioBadInputTest {
 
     @Test
     void audioAfterEndOfStreamIsRefusedWithSessionEndedAndTheIdCannotBeUsedAgain() throws Exception {
-        String id = "ended-" + java.util.UUID.randomUUID();
+        String id = "ended-" + UUID.randomUUID();
         try (WsClient ws = WsClient.connect(vertx, base)) {
             ws.json(CONFIG.copy().put("session_id", id));
             ws.await("config_ack", 10);
@@ -210,15 +219,15 @@ class AudioBadInputTest {
 
     @Test
     void textThatIsNotUtf8ClosesWith1007AndTheSessionStaysResumable() throws Exception {
-        String id = "utf8-" + java.util.UUID.randomUUID();
-        try (io.localmodels.testing.RawWebSocket raw = io.localmodels.testing.RawWebSocket.connect(base, "/ws/audio")) {
+        String id = "utf8-" + UUID.randomUUID();
+        try (RawWebSocket raw = RawWebSocket.connect(base, "/ws/audio")) {
             raw.text(CONFIG.copy().put("session_id", id).encode());
             assertEquals("config_ack", new JsonObject(raw.read(10_000).text()).getString("type"));
-            raw.frame(io.localmodels.testing.RawWebSocket.BINARY, true, new byte[640]);
-            raw.frame(io.localmodels.testing.RawWebSocket.TEXT, true, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+            raw.frame(RawWebSocket.BINARY, true, new byte[640]);
+            raw.frame(RawWebSocket.TEXT, true, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
             var frames = raw.readUntilClose(10_000);
             assertTrue(frames.stream().anyMatch(f -> f.opcode() == 1 && f.text().contains("\"invalid_utf8\"")),
-                    io.localmodels.testing.RawWebSocket.describe(frames));
+                    RawWebSocket.describe(frames));
             assertEquals(1007, frames.get(frames.size() - 1).closeCode());
         }
         try (WsClient ws = WsClient.connect(vertx, base)) {
@@ -296,11 +305,11 @@ class AudioBadInputTest {
 
     @Test
     void aConnectionTheNetworkDroppedIsNotLoggedAsAServerError() throws Exception {
-        java.util.List<java.util.logging.LogRecord> errors = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
+        List<LogRecord> errors = Collections.synchronizedList(new ArrayList<>());
+        Handler capture = new Handler() {
             @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
                     errors.add(r);
                 }
             }
@@ -313,14 +322,14 @@ class AudioBadInputTest {
             public void close() {
             }
         };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        Logger root = Logger.getLogger("");
         root.addHandler(capture);
         try {
             for (int i = 0; i < 3; i++) {
-                try (io.localmodels.testing.RawWebSocket raw = io.localmodels.testing.RawWebSocket.connect(base, "/ws/audio")) {
+                try (RawWebSocket raw = RawWebSocket.connect(base, "/ws/audio")) {
                     raw.text(CONFIG.encode());
                     raw.read(10_000);
-                    raw.frame(io.localmodels.testing.RawWebSocket.BINARY, true, new byte[64_000]);
+                    raw.frame(RawWebSocket.BINARY, true, new byte[64_000]);
                     raw.abort();
                 }
                 WsClient ws = WsClient.connect(vertx, base);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -110,7 +111,7 @@ class AudioFrameSizeTest {
             ws.frame(RawWebSocket.BINARY, true, new byte[640]);
             try {
                 send(ws, kind, message(kind, size), pieces);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // the server may close while the rest is still being written
             }
             List<RawWebSocket.Frame> frames = ws.readUntilClose(30_000);

@@ -9,12 +9,14 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -27,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AudioLimitsTest {
 
     /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
-    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    static final String RUN = "-" + UUID.randomUUID().toString().substring(0, 8);
 
     public static class SmallLimits implements QuarkusTestProfile {
         @Override
@@ -56,7 +58,7 @@ class AudioLimitsTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         // Sockets of the previous test close asynchronously; each test starts with every slot free.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then()
-                .body(org.hamcrest.Matchers.containsString("lma_sessions_active 0.0")));
+                .body(Matchers.containsString("lma_sessions_active 0.0")));
     }
 
     @Test
@@ -66,7 +68,7 @@ class AudioLimitsTest {
             a.await("config_ack", 10);
             b.json(CONFIG);
             b.await("config_ack", 10);
-            given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString("lma_sessions_active 2.0"));
+            given().get("/q/metrics").then().body(Matchers.containsString("lma_sessions_active 2.0"));
             try (WsClient c = WsClient.connect(vertx, base)) {
                 c.json(CONFIG);
                 JsonObject err = c.await("error", 10);

@@ -17,8 +17,10 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +44,7 @@ class AudioNoLossTest {
         }
     }
 
-    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    static final String RUN = "-" + UUID.randomUUID().toString().substring(0, 8);
 
     @TestHTTPResource("/")
     URI base;
@@ -113,7 +115,7 @@ class AudioNoLossTest {
                 sendChunk(ws, chunks, next, chunkIds);
             }
             ws.json(END);
-            java.util.List<JsonObject> fresh;
+            List<JsonObject> fresh;
             long deadline = System.nanoTime() + 120_000_000_000L;
             do {
                 assertTrue(System.nanoTime() < deadline, "no stream_ended or error with a position: " + ws.received());

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AudioResumeTest {
 
     /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
-    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    static final String RUN = "-" + UUID.randomUUID().toString().substring(0, 8);
 
     @TestHTTPResource("/")
     URI base;

@@ -11,6 +11,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -32,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PostgresStoreAppTest {
 
     /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
-    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    static final String RUN = "-" + UUID.randomUUID().toString().substring(0, 8);
     static final String ID = "pg-1" + RUN;
 
     @TestHTTPResource("/")
@@ -41,7 +43,7 @@ class PostgresStoreAppTest {
     @Inject
     Vertx vertx;
 
-    @org.junit.jupiter.api.AfterAll
+    @AfterAll
     static void dropSchema() {
         if (PostgresStoreProfile.available) {
             try (Connection c = DriverManager.getConnection(PostgresStoreProfile.URL, PostgresStoreProfile.USER, PostgresStoreProfile.PASSWORD)) {

@@ -13,6 +13,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -45,7 +47,7 @@ class ResumeWindowExpiryTest {
         }
     }
 
-    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    static final String RUN = "-" + UUID.randomUUID().toString().substring(0, 8);
 
     @TestHTTPResource("/")
     URI base;
@@ -71,7 +73,7 @@ class ResumeWindowExpiryTest {
         // the window closes 2 s after the drop; the session then ends on its own
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/sessions/" + id).then().statusCode(200)
                 .body("analysis.status", notNullValue())
-                .body("analysis.status", org.hamcrest.Matchers.not(org.hamcrest.Matchers.oneOf("pending", "incomplete"))));
+                .body("analysis.status", Matchers.not(Matchers.oneOf("pending", "incomplete"))));
         List<Float> ends = given().get("/sessions/" + id).then().extract().path("transcript.end");
         assertEquals(cut / 2 / 16000.0, ends.get(ends.size() - 1), 0.05,
                 "the utterance open at the drop was closed where the audio ended, transcribed and stored: " + ends);

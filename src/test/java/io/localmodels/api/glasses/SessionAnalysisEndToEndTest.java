@@ -21,7 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -34,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SessionAnalysisEndToEndTest {
 
     /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
-    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    static final String RUN = "-" + UUID.randomUUID().toString().substring(0, 8);
 
     @TestHTTPResource("/")
     URI base;
@@ -118,7 +122,7 @@ class SessionAnalysisEndToEndTest {
         byte[] three = Wav.read(SharedFiles.require("audio/picovoice/falcon_3speakers.wav")).pcm();
         JsonObject fin = AudioSocketMessages.finalResult(stream(id, three));
         JsonArray transcript = fin.getJsonArray("transcript");
-        List<String> speakers = new java.util.ArrayList<>();
+        List<String> speakers = new ArrayList<>();
         for (int i = 0; i < transcript.size(); i++) {
             speakers.add(transcript.getJsonObject(i).getString("speaker"));
         }
@@ -174,11 +178,11 @@ class SessionAnalysisEndToEndTest {
         stream("e2e-4");
         List<String> ids = given().get("/sessions?limit=500").then().statusCode(200).extract().path("sessions.session_id");
         assertTrue(ids.contains("e2e-4"), ids.toString());
-        java.nio.file.Path audio = java.nio.file.Path.of(AnalysisProfile.DATA_DIR, "audio", "e2e-4.pcm");
-        assertEquals(pcm.length, java.nio.file.Files.size(audio), "lma.session.keep-audio kept the decoded audio");
+        Path audio = Path.of(AnalysisProfile.DATA_DIR, "audio", "e2e-4.pcm");
+        assertEquals(pcm.length, Files.size(audio), "lma.session.keep-audio kept the decoded audio");
         given().delete("/sessions/e2e-4").then().statusCode(204);
         given().get("/sessions/e2e-4").then().statusCode(404).body("error.code", equalTo("not_found"));
-        assertTrue(!java.nio.file.Files.exists(audio), "the kept audio is deleted with the session");
+        assertTrue(!Files.exists(audio), "the kept audio is deleted with the session");
         given().delete("/sessions/e2e-4").then().statusCode(404);
         given().get("/sessions/bad%20id").then().statusCode(400).body("error.code", equalTo("invalid_request"));
         given().get("/sessions?since=yesterday").then().statusCode(400);

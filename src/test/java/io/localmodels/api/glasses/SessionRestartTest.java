@@ -5,17 +5,36 @@ import io.localmodels.analysis.AnalysisOutcome;
 import io.localmodels.analysis.AnalysisStatus;
 import io.localmodels.analysis.SessionAnalysis;
 import io.localmodels.analysis.TranscriptLine;
+import io.localmodels.session.AudioCheckpoint;
 import io.localmodels.session.FinalDocument;
 import io.localmodels.session.JournalSessionStore;
+import io.localmodels.testing.SharedFiles;
+import io.localmodels.testing.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import org.awaitility.Awaitility;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -49,11 +68,11 @@ class SessionRestartTest {
             earlier.started("crashed", "es", now.minusSeconds(20));
             earlier.segment("crashed", new TranscriptLine(1, "S1", 0.1, 0.6, "Uno"), now.minusSeconds(15));
             earlier.segment("crashed", new TranscriptLine(2, "S1", 1.0, 1.5, "Dos"), now.minusSeconds(12));
-            org.bouncycastle.crypto.digests.SHA256Digest d = new org.bouncycastle.crypto.digests.SHA256Digest();
+            SHA256Digest d = new SHA256Digest();
             d.update(AUDIO, 0, CHECKPOINT_BYTES);
-            earlier.checkpoint("crashed", new io.localmodels.session.AudioCheckpoint(16000, "pcm16", 1, CHECKPOINT_BYTES / 2,
+            earlier.checkpoint("crashed", new AudioCheckpoint(16000, "pcm16", 1, CHECKPOINT_BYTES / 2,
                     CHECKPOINT_BYTES, null, sha256(AUDIO, CHECKPOINT_BYTES),
-                    java.util.Base64.getEncoder().encodeToString(d.getEncodedState())), now.minusSeconds(10));
+                    Base64.getEncoder().encodeToString(d.getEncodedState())), now.minusSeconds(10));
             return Map.of("lma.session.data-dir", dir.toString());
         }
     }
@@ -64,7 +83,7 @@ class SessionRestartTest {
 
     static byte[] noise(int n) {
         byte[] b = new byte[n];
-        java.util.Random r = new java.util.Random(3);
+        Random r = new Random(3);
         for (int i = 0; i < n; i += 2) {
             short v = (short) (r.nextGaussian() * 20);
             b[i] = (byte) v;
@@ -75,69 +94,69 @@ class SessionRestartTest {
 
     static String sha256(byte[] data, int length) {
         try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(data, 0, length);
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    @io.quarkus.test.common.http.TestHTTPResource("/")
-    java.net.URI base;
+    @TestHTTPResource("/")
+    URI base;
 
-    @jakarta.inject.Inject
-    io.vertx.core.Vertx vertx;
+    @Inject
+    Vertx vertx;
 
-    static io.vertx.core.json.JsonObject config(String id) {
-        return new io.vertx.core.json.JsonObject().put("type", "config").put("session_id", id).put("sample_rate", 16000);
+    static JsonObject config(String id) {
+        return new JsonObject().put("type", "config").put("session_id", id).put("sample_rate", 16000);
     }
 
     @Test
     void anUnfinishedSessionResumesAfterARestartWhereItsAudioWasAccountedFor() throws Exception {
-        io.localmodels.testing.SharedFiles.require("models/silero-vad/silero_vad.onnx");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        SharedFiles.require("models/silero-vad/silero_vad.onnx");
+        Awaitility.await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         given().get("/sessions/crashed").then().statusCode(200).body("analysis.status", equalTo("incomplete"))
-                .body("analysis.reason", org.hamcrest.Matchers.containsString("can be resumed"));
-        try (io.localmodels.testing.WsClient ws = io.localmodels.testing.WsClient.connect(vertx, base)) {
+                .body("analysis.reason", Matchers.containsString("can be resumed"));
+        try (WsClient ws = WsClient.connect(vertx, base)) {
             ws.json(config("crashed"));
             var ack = ws.await("config_ack", 10);
-            org.junit.jupiter.api.Assertions.assertEquals(true, ack.getBoolean("resumed"));
-            org.junit.jupiter.api.Assertions.assertEquals(CHECKPOINT_BYTES / 2, ack.getLong("received_samples"));
-            org.junit.jupiter.api.Assertions.assertEquals(CHECKPOINT_BYTES, ack.getLong("received_bytes"));
-            org.junit.jupiter.api.Assertions.assertEquals(sha256(AUDIO, CHECKPOINT_BYTES), ack.getString("audio_sha256"));
-            ws.binary(java.util.Arrays.copyOfRange(AUDIO, CHECKPOINT_BYTES, AUDIO.length));
-            ws.json(new io.vertx.core.json.JsonObject().put("type", "end_of_stream"));
+            Assertions.assertEquals(true, ack.getBoolean("resumed"));
+            Assertions.assertEquals(CHECKPOINT_BYTES / 2, ack.getLong("received_samples"));
+            Assertions.assertEquals(CHECKPOINT_BYTES, ack.getLong("received_bytes"));
+            Assertions.assertEquals(sha256(AUDIO, CHECKPOINT_BYTES), ack.getString("audio_sha256"));
+            ws.binary(Arrays.copyOfRange(AUDIO, CHECKPOINT_BYTES, AUDIO.length));
+            ws.json(new JsonObject().put("type", "end_of_stream"));
             var fin = ws.await("final_result", 30);
             var ended = ws.await("stream_ended", 30);
-            org.junit.jupiter.api.Assertions.assertEquals(AUDIO.length / 2, ended.getLong("received_samples"));
-            org.junit.jupiter.api.Assertions.assertEquals(sha256(AUDIO, AUDIO.length), ended.getString("audio_sha256"),
+            Assertions.assertEquals(AUDIO.length / 2, ended.getLong("received_samples"));
+            Assertions.assertEquals(sha256(AUDIO, AUDIO.length), ended.getString("audio_sha256"),
                     "the hash covers the audio of both runs");
-            org.junit.jupiter.api.Assertions.assertEquals(List.of("Uno", "Dos"), fin.getJsonArray("transcript").stream()
-                    .map(o -> ((io.vertx.core.json.JsonObject) o).getString("text")).toList());
+            Assertions.assertEquals(List.of("Uno", "Dos"), fin.getJsonArray("transcript").stream()
+                    .map(o -> ((JsonObject) o).getString("text")).toList());
         }
     }
 
     @Test
     void endedAndExpiredSessionsAreNeverMergedInto() throws Exception {
-        io.localmodels.testing.SharedFiles.require("models/silero-vad/silero_vad.onnx");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        SharedFiles.require("models/silero-vad/silero_vad.onnx");
+        Awaitility.await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         String before = given().get("/sessions/before-restart").then().statusCode(200).extract().asString();
-        try (io.localmodels.testing.WsClient ws = io.localmodels.testing.WsClient.connect(vertx, base)) {
+        try (WsClient ws = WsClient.connect(vertx, base)) {
             ws.json(config("before-restart"));
             var err = ws.await("error", 10);
-            org.junit.jupiter.api.Assertions.assertEquals("session_ended", err.getString("code"), err.encode());
-            org.junit.jupiter.api.Assertions.assertEquals(false, err.getBoolean("fatal"));
+            Assertions.assertEquals("session_ended", err.getString("code"), err.encode());
+            Assertions.assertEquals(false, err.getBoolean("fatal"));
             ws.json(config("cut-off"));
             err = ws.await(m -> "error".equals(m.getString("type")) && !"session_ended".equals(m.getString("code")), 10, "error");
-            org.junit.jupiter.api.Assertions.assertEquals("session_expired", err.getString("code"), err.encode());
+            Assertions.assertEquals("session_expired", err.getString("code"), err.encode());
             // the socket is still usable for a new session
             ws.json(config("after-restart-" + UUID.randomUUID()));
-            org.junit.jupiter.api.Assertions.assertEquals(false, ws.await("config_ack", 10).getBoolean("resumed"));
+            Assertions.assertEquals(false, ws.await("config_ack", 10).getBoolean("resumed"));
         }
-        org.junit.jupiter.api.Assertions.assertEquals(before, given().get("/sessions/before-restart").then().statusCode(200)
+        Assertions.assertEquals(before, given().get("/sessions/before-restart").then().statusCode(200)
                 .extract().asString(), "the stored document did not change");
     }
 

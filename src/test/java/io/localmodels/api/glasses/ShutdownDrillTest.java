@@ -1,6 +1,8 @@
 package io.localmodels.api.glasses;
 
+import io.localmodels.session.JournalSessionStore;
 import io.localmodels.testing.AudioSocketMessages;
+import io.localmodels.testing.LlamaFixtures;
 import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Wav;
@@ -12,16 +14,21 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -39,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShutdownDrillTest {
 
     /** Session ids of this run: the store outlives test runs, and an ended id cannot be used again. */
-    static final String RUN = "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    static final String RUN = "-" + UUID.randomUUID().toString().substring(0, 8);
 
     /** 7 s into jfk.wav: inside its third utterance. */
     static final int CUT = 7 * 32000;
@@ -53,7 +60,7 @@ class ShutdownDrillTest {
             m.put("lma.session.data-dir", DATA_DIR);
             m.put("lma.session.drain-timeout", "15s");
             // an LLM, so that a Gemini Live session can be set up beside the /ws/audio ones
-            java.nio.file.Path gguf = io.localmodels.testing.LlamaFixtures.modelOrNull();
+            Path gguf = LlamaFixtures.modelOrNull();
             m.put("lma.llm.model", gguf == null ? "target/no-gguf-fixture.gguf" : gguf.toString());
             return m;
         }
@@ -76,7 +83,7 @@ class ShutdownDrillTest {
         byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
         Readiness.awaitAsr();
         // the Gemini Live part needs the fixture LLM; without it only that part is left out, with its reason printed
-        boolean withLive = io.localmodels.testing.LlamaFixtures.modelOrNull() != null;
+        boolean withLive = LlamaFixtures.modelOrNull() != null;
         if (withLive) {
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/q/health/ready").then()
                     .body("checks.find { it.name == 'llm' }.data.state", equalTo("ready")));
@@ -86,13 +93,13 @@ class ShutdownDrillTest {
         }
         try (WsClient a = WsClient.connect(vertx, base); WsClient b = WsClient.connect(vertx, base);
              WsClient live = withLive ? WsClient.connect(base, "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
-                     new io.vertx.core.http.WebSocketConnectOptions()) : null) {
+                     new WebSocketConnectOptions()) : null) {
             if (live != null) {
                 live.text("{\"setup\":{\"model\":\"models/x\",\"generationConfig\":{\"maxOutputTokens\":2}}}");
                 live.await(m -> m.containsKey("setupComplete"), 10, "setupComplete");
-                byte[] head = java.util.Arrays.copyOf(pcm, CUT);
+                byte[] head = Arrays.copyOf(pcm, CUT);
                 live.text("{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm;rate=16000\",\"data\":\""
-                        + java.util.Base64.getEncoder().encodeToString(head) + "\"}}}");
+                        + Base64.getEncoder().encodeToString(head) + "\"}}}");
             }
             a.json(new JsonObject().put("type", "config").put("session_id", ("drill-1" + RUN)).put("sample_rate", 16000).put("language", "es"));
             b.json(new JsonObject().put("type", "config").put("session_id", ("drill-2" + RUN)).put("sample_rate", 16000).put("language", "es"));
@@ -139,7 +146,7 @@ class ShutdownDrillTest {
             assertEquals(cutAt, ends.get(ends.size() - 1), 0.05, "the open utterance was closed at the cut: " + ends);
             // the store knows where each session's audio stands, so another replica continues there
             // (the drain flushed the store's writer before sending the reconnect notices)
-            var journal = new io.localmodels.session.JournalSessionStore(java.nio.file.Path.of(DATA_DIR), false);
+            var journal = new JournalSessionStore(Path.of(DATA_DIR), false);
             var checkpointA = journal.find("drill-1" + RUN).orElseThrow().checkpoint();
             var checkpointB = journal.find("drill-2" + RUN).orElseThrow().checkpoint();
             assertEquals(pcm.length / 2, checkpointA.samples());

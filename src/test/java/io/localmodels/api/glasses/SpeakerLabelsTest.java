@@ -2,7 +2,10 @@ package io.localmodels.api.glasses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.localmodels.speaker.CepstralEmbedder;
 import io.localmodels.speaker.DiarizationError;
+import io.localmodels.speaker.SpeakerEmbedder;
+import io.localmodels.speaker.SpeakerService;
 import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Wav;
@@ -26,6 +29,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +60,7 @@ class SpeakerLabelsTest {
     Vertx vertx;
 
     @Inject
-    io.localmodels.speaker.SpeakerService service;
+    SpeakerService service;
 
     @BeforeEach
     void ready() {
@@ -176,7 +182,7 @@ class SpeakerLabelsTest {
     }
 
     /** Voice prints that are vectors at given angles, one per call, in the order the utterances come. */
-    private record Angles(double[] degrees, java.util.concurrent.atomic.AtomicInteger next) implements io.localmodels.speaker.SpeakerEmbedder {
+    private record Angles(double[] degrees, AtomicInteger next) implements SpeakerEmbedder {
         @Override
         public float[] embed(float[] audio16k) {
             double r = Math.toRadians(degrees[Math.min(next.getAndIncrement(), degrees.length - 1)]);
@@ -194,24 +200,24 @@ class SpeakerLabelsTest {
         // jfk.wav's four utterances are each too short to be searched for a change: one print each.
         // 0° then 40° (cos 0.77 < 0.81) starts S2 online; 19° and 21° join S1 and pull it to 13°, as
         // alike as the threshold to S2's 40°, so the end-of-session pass merges them
-        service.use(new Angles(new double[] {0, 40, 19, 21}, new java.util.concurrent.atomic.AtomicInteger()));
+        service.use(new Angles(new double[] {0, 40, 19, 21}, new AtomicInteger()));
         try {
             List<JsonObject> messages = stream(SharedFiles.require("audio/jfk.wav"), null);
             assertEquals(List.of("S1", "S2", "S1", "S1"), onlineTurns(messages).stream().map(DiarizationError.Turn::speaker).toList());
             assertEquals(List.of("S1", "S1", "S1", "S1"), finalTurns(messages).stream().map(DiarizationError.Turn::speaker).toList());
         } finally {
-            service.use(new io.localmodels.speaker.CepstralEmbedder());
+            service.use(new CepstralEmbedder());
         }
     }
 
     /** A voice print that does not come until the test lets it: a voice-print stage that has fallen far behind. */
-    private record Held(java.util.concurrent.CountDownLatch release, java.util.concurrent.CountDownLatch entered)
-            implements io.localmodels.speaker.SpeakerEmbedder {
+    private record Held(CountDownLatch release, CountDownLatch entered)
+            implements SpeakerEmbedder {
         @Override
         public float[] embed(float[] audio16k) {
             entered.countDown();
             try {
-                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                release.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -226,7 +232,7 @@ class SpeakerLabelsTest {
 
     @Test
     void speechBoundariesNeverWaitForVoicePrints() throws Exception {
-        Held held = new Held(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        Held held = new Held(new CountDownLatch(1), new CountDownLatch(1));
         service.use(held);
         byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
         try (WsClient ws = WsClient.connect(vertx, base)) {
@@ -241,7 +247,7 @@ class SpeakerLabelsTest {
                 ws.await(m -> "speech_stopped".equals(m.getString("type")) && m.getInteger("segment_id") == want, 30,
                         "speech_stopped " + want + " while the voice-print stage holds the first utterance");
             }
-            assertTrue(held.entered().await(10, java.util.concurrent.TimeUnit.SECONDS), "the voice-print stage took the first utterance");
+            assertTrue(held.entered().await(10, TimeUnit.SECONDS), "the voice-print stage took the first utterance");
             assertEquals(List.of(), ws.received("partial_result"), "labels come with partial_result, which waits for them");
             held.release().countDown();
             ws.json(new JsonObject().put("type", "end_of_stream"));
@@ -251,7 +257,7 @@ class SpeakerLabelsTest {
             assertTrue(partials.stream().allMatch(p -> "S1".equals(p.getString("speaker"))), partials.toString());
         } finally {
             held.release().countDown();
-            service.use(new io.localmodels.speaker.CepstralEmbedder());
+            service.use(new CepstralEmbedder());
         }
     }
 

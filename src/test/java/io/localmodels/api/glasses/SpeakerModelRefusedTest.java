@@ -7,6 +7,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class SpeakerModelRefusedTest {
                 .anyMatch(m -> "speakers_unavailable".equals(m.getString("code")) && m.getString("message").contains("framework")));
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'speakers' }.data.state", equalTo("unavailable"))
-                .body("checks.find { it.name == 'speakers' }.data.reason", org.hamcrest.Matchers.containsString("framework"));
+                .body("checks.find { it.name == 'speakers' }.data.reason", Matchers.containsString("framework"));
         List<JsonObject> messages = SpeakerModelTest.stream(vertx, base, SharedFiles.require("audio/picovoice/falcon_3speakers.wav"));
         List<JsonObject> notices = messages.stream().filter(m -> "speakers_unavailable".equals(m.getString("code"))).toList();
         assertEquals(1, notices.size(), "told once: " + messages);

@@ -17,11 +17,13 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +51,9 @@ class SpeakerRestartTest {
             earlier.started(ID, "en", now.minusSeconds(20));
             earlier.segment(ID, new TranscriptLine(1, "S1", 0.1, 0.6, "one"), now.minusSeconds(15));
             earlier.segment(ID, new TranscriptLine(2, "S2", 1.0, 1.5, "two"), now.minusSeconds(12));
-            org.bouncycastle.crypto.digests.SHA256Digest d = new org.bouncycastle.crypto.digests.SHA256Digest();
+            SHA256Digest d = new SHA256Digest();
             earlier.checkpoint(ID, new AudioCheckpoint(16000, "pcm16", 1, 0, 0, null, SessionRestartTest.sha256(new byte[0], 0),
-                    java.util.Base64.getEncoder().encodeToString(d.getEncodedState())), now.minusSeconds(10));
+                    Base64.getEncoder().encodeToString(d.getEncodedState())), now.minusSeconds(10));
             Map<String, String> c = new HashMap<>(new WhisperFixtureProfile().getConfigOverrides());
             c.put("lma.session.data-dir", dir.toString());
             return c;

@@ -14,6 +14,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +24,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -61,7 +63,7 @@ class EmbeddedLlmEndToEndTest {
     @Test
     void aSessionEndsWithAnAnalysisMadeInProcess() throws Exception {
         byte[] pcm = Wav.read(SharedFiles.require("audio/jfk.wav")).pcm();
-        String id = "llm-e2e-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String id = "llm-e2e-" + UUID.randomUUID().toString().substring(0, 8);
         List<JsonObject> messages;
         try (WsClient ws = WsClient.connect(vertx, base)) {
             ws.json(new JsonObject().put("type", "config").put("session_id", id).put("sample_rate", 16000).put("language", "es"));
@@ -78,7 +80,7 @@ class EmbeddedLlmEndToEndTest {
         assertEquals("tiny-llama.gguf", analysis.getString("model"));
         assertTrue(fin.getValue("summary") instanceof String);
         for (String list : List.of("action_items", "risks", "decisions", "open_questions")) {
-            assertTrue(fin.getValue(list) instanceof io.vertx.core.json.JsonArray, list + " in " + fin.encode());
+            assertTrue(fin.getValue(list) instanceof JsonArray, list + " in " + fin.encode());
         }
         given().get("/sessions/" + id).then().statusCode(200).body("analysis.engine", equalTo("llama"));
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class LlmFailedStartTest {
             Path dir = null;
             try {
                 dir = LlamaFixtures.dir();
-            } catch (org.opentest4j.TestAbortedException e) {
+            } catch (TestAbortedException e) {
                 // no Python: the test skips below
             }
             return Map.of("lma.llm.model", dir == null ? "target/no-gguf-fixtures/not-a-gguf.gguf" : dir.resolve("not-a-gguf.gguf").toString());

@@ -1,18 +1,29 @@
 package io.localmodels.api.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.localmodels.asr.WhisperGoldenTestAccess;
+import io.localmodels.asr.WhisperTokenizer;
 import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
+import io.localmodels.testing.Sox;
 import io.localmodels.testing.Wav;
 import io.localmodels.testing.WhisperFixtureProfile;
 import io.localmodels.testing.WhisperFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -38,23 +49,23 @@ class TranscriptionEndpointTest {
 
     /** A WAV whose header claims a chunk of {@code size} bytes (as an unsigned 32-bit number). */
     static byte[] wavWithChunk(String id, long size) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + 8 + 16 + 8 + 8 + 64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(b.capacity() - 8).put("WAVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        ByteBuffer b = ByteBuffer.allocate(12 + 8 + 16 + 8 + 8 + 64).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(b.capacity() - 8).put("WAVE".getBytes(StandardCharsets.US_ASCII));
         if (id.equals("fmt ")) {
-            b.put("fmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) size);
+            b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt((int) size);
         } else {
-            b.put("fmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16);
+            b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16);
         }
         b.putShort((short) 1).putShort((short) 1).putInt(16000).putInt(32000).putShort((short) 2).putShort((short) 16);
         if (!id.equals("fmt ")) {
-            b.put(id.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) size).putLong(0);
+            b.put(id.getBytes(StandardCharsets.US_ASCII)).putInt((int) size).putLong(0);
         }
-        b.put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(64);
+        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(64);
         return b.array();
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"fmt :7FFFFFF0", "LIST:FFFFFFF0", "LIST:7FFFFFFF", "junk:FFFFFFFF"})
+    @ParameterizedTest
+    @ValueSource(strings = {"fmt :7FFFFFF0", "LIST:FFFFFFF0", "LIST:7FFFFFFF", "junk:FFFFFFFF"})
     void wavChunkSizesNearTwoToThe31AreA400(String spec) {
         String[] p = spec.split(":");
         byte[] wav = wavWithChunk(p[0], Long.parseLong(p[1], 16));
@@ -73,14 +84,14 @@ class TranscriptionEndpointTest {
                 .post("/v1/audio/transcriptions").then().statusCode(200).extract().path("text");
         // expected: the tokens PyTorch decoded for jfk.wav, English, no timestamps (make_whisper_fixtures.py), which
         // run to its 24-token bound; greedy decoding is prefix-stable, so the service's first 24 tokens are those
-        com.fasterxml.jackson.databind.JsonNode golden = null;
-        for (com.fasterxml.jackson.databind.JsonNode c : WhisperFixtures.goldens().path("cases")) {
+        JsonNode golden = null;
+        for (JsonNode c : WhisperFixtures.goldens().path("cases")) {
             if (c.path("name").asText().equals("jfk-en-notimestamps")) {
                 golden = c;
             }
         }
-        int[] tokens = io.localmodels.asr.WhisperGoldenTestAccess.ints(golden.path("tokens"));
-        io.localmodels.asr.WhisperTokenizer tokenizer = io.localmodels.asr.WhisperTokenizer.load(
+        int[] tokens = WhisperGoldenTestAccess.ints(golden.path("tokens"));
+        WhisperTokenizer tokenizer = WhisperTokenizer.load(
                 WhisperFixtures.model("v2-merged").resolve("tokenizer.json"));
         String expected = tokenizer.decode(tokens).strip();
         if (verbose.getInt("dropped_windows") == 0) {
@@ -161,16 +172,16 @@ class TranscriptionEndpointTest {
 
     @Test
     void oggOpusUploadsAreDecoded() throws Exception {
-        Path ogg = io.localmodels.testing.Sox.opusEncode(SharedFiles.require("audio/jfk.wav"), Path.of("target/transcription-test/jfk.opus"));
-        io.restassured.path.json.JsonPath body = given().multiPart("file", ogg.toFile(), "audio/ogg")
+        Path ogg = Sox.opusEncode(SharedFiles.require("audio/jfk.wav"), Path.of("target/transcription-test/jfk.opus"));
+        JsonPath body = given().multiPart("file", ogg.toFile(), "audio/ogg")
                 .multiPart("response_format", "verbose_json").post("/v1/audio/transcriptions").then().statusCode(200).extract().jsonPath();
         assertEquals(11.0, body.getDouble("duration"), 0.01);
         assertTrue(!body.getString("text").isBlank());
         // a file over lma.asr.max-file-duration (10 min) is refused from its pages, before decoding
         Path longWav = Path.of("target/transcription-test/silero-11min.wav");
-        io.localmodels.testing.Sox.run(List.of("sox", SharedFiles.require("audio/silero-test.wav").toString(), longWav.toString(),
+        Sox.run(List.of("sox", SharedFiles.require("audio/silero-test.wav").toString(), longWav.toString(),
                 "repeat", "10"));
-        Path longOgg = io.localmodels.testing.Sox.opusEncode(longWav, Path.of("target/transcription-test/silero.opus"));
+        Path longOgg = Sox.opusEncode(longWav, Path.of("target/transcription-test/silero.opus"));
         given().multiPart("file", longOgg.toFile(), "audio/ogg").post("/v1/audio/transcriptions").then()
                 .statusCode(413).body("error.code", equalTo("audio_too_long"));
     }
@@ -181,7 +192,7 @@ class TranscriptionEndpointTest {
         given().multiPart("file", "x.mp3", new byte[]{'I', 'D', '3', 4, 0, 0, 0, 0, 0, 0}, "audio/mpeg")
                 .post("/v1/audio/transcriptions").then().statusCode(415).body("error.code", equalTo("unsupported_audio"));
         byte[] truncated = Files.readAllBytes(jfk);
-        given().multiPart("file", "bad.wav", java.util.Arrays.copyOf(truncated, 30), "audio/wav")
+        given().multiPart("file", "bad.wav", Arrays.copyOf(truncated, 30), "audio/wav")
                 .post("/v1/audio/transcriptions").then().statusCode(400).body("error.code", equalTo("invalid_audio"));
         given().multiPart("file", jfk.toFile(), "audio/wav").multiPart("language", "xx")
                 .post("/v1/audio/transcriptions").then().statusCode(400).body("error.code", equalTo("invalid_language"));
@@ -198,14 +209,14 @@ class TranscriptionEndpointTest {
     void translationsRunTheTranslateTask() {
         Path jfk = SharedFiles.require("audio/jfk.wav");
         // both detect the language (OpenAI's translations take none), so only the task token differs
-        io.restassured.path.json.JsonPath translated = given().multiPart("file", jfk.toFile(), "audio/wav")
+        JsonPath translated = given().multiPart("file", jfk.toFile(), "audio/wav")
                 .multiPart("response_format", "verbose_json").post("/v1/audio/translations").then().statusCode(200).extract().jsonPath();
-        io.restassured.path.json.JsonPath transcribed = given().multiPart("file", jfk.toFile(), "audio/wav")
+        JsonPath transcribed = given().multiPart("file", jfk.toFile(), "audio/wav")
                 .multiPart("response_format", "verbose_json").post("/v1/audio/transcriptions").then().statusCode(200).extract().jsonPath();
         assertEquals(transcribed.getString("language"), translated.getString("language"));
         assertEquals("translate", translated.getString("task"));
         assertEquals("transcribe", transcribed.getString("task"));
         // the two tasks give the decoder different prompts (<|translate|> / <|transcribe|>): the fixture model answers differently
-        org.junit.jupiter.api.Assertions.assertNotEquals(transcribed.getString("text"), translated.getString("text"));
+        Assertions.assertNotEquals(transcribed.getString("text"), translated.getString("text"));
     }
 }

@@ -4,6 +4,7 @@ import io.localmodels.testing.SharedFiles;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,6 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +37,7 @@ class HttpBadInputTest {
     @TestHTTPResource("/")
     URI base;
 
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.idle-timeout")
+    @ConfigProperty(name = "quarkus.http.idle-timeout")
     Duration idleTimeout;
 
     /** SocketFloodTest shows the mechanism with 2 s; what users get by default must bound a silent connection too. */
@@ -69,7 +72,7 @@ class HttpBadInputTest {
                 for (int n; (n = in.read(buf)) > 0; ) {
                     got.write(buf, 0, n);
                 }
-            } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+            } catch (SocketTimeoutException | SocketException e) {
                 // what arrived is the answer
             }
             return got.toString(StandardCharsets.ISO_8859_1);

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -253,7 +255,7 @@ class HubFetcherTest {
         t.start();
         Thread.sleep(300);
         t.interrupt();  // what the service does at shutdown
-        Throwable e = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Throwable e = outcome.get(30, TimeUnit.SECONDS);
         assertTrue(e instanceof HubException h && h.getMessage().contains("interrupted"), String.valueOf(e));
         String sha = FakeHub.sha256(encoder);
         assertEquals(1, hub.requests().stream().filter(r -> r.path().startsWith("/repos/" + sha)).count(), "no retry after an interrupt");
@@ -264,7 +266,7 @@ class HubFetcherTest {
     void twoReplicasOnOneVolumeFetchEachBlobOnce() throws Exception {
         byte[] encoder = fixtureBytes("onnx/encoder_model.onnx");
         hub.delay(encoder, 700);  // both are inside the fetch while the first holds the blob's lock
-        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        CyclicBarrier together = new CyclicBarrier(2);
         List<CompletableFuture<Path>> runs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             HubFetcher f = fetcher();
