@@ -66,20 +66,14 @@ public final class AudioFiles {
     /** A file longer than the caller takes; {@code seconds} is its length. */
     public static final class TooLongException extends Exception {
         private final double seconds;
-        private final double maxSeconds;
 
         TooLongException(double seconds, double maxSeconds) {
             super("audio of " + seconds + " s; at most " + maxSeconds + " s");
             this.seconds = seconds;
-            this.maxSeconds = maxSeconds;
         }
 
         public double seconds() {
             return seconds;
-        }
-
-        public double maxSeconds() {
-            return maxSeconds;
         }
     }
 }

@@ -117,10 +117,7 @@ public final class PolyphaseResampler implements Resampler {
     }
 
     private void append(float[] input) {
-        if (bufLen + input.length > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, bufLen + input.length));
-        }
-        System.arraycopy(input, 0, buf, bufLen, input.length);
+        buf = SampleArrays.append(buf, bufLen, input);
         bufLen += input.length;
     }
 

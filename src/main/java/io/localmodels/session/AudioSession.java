@@ -78,9 +78,8 @@ public final class AudioSession {
     private final SessionArchive archive;
     private final Host host;
     private final long maxFrames;
-    private final long checkpointEverySamples;
     private final FrameAdmission admission;
-    private final AudioFingerprint fingerprint;
+    private final AudioLedger ledger;
     private final UtteranceRelay utterances;
     private final boolean restored;
     private final UnicastProcessor<Work> inbox = UnicastProcessor.create();
@@ -91,9 +90,6 @@ public final class AudioSession {
     private volatile boolean windowClosed;
     private volatile long lastAudioNanos = System.nanoTime();
     // pipeline-thread state
-    private long processedBytes;
-    private Long processedChunkId;
-    private long lastCheckpointSamples;
     private final List<TranscriptLine> storedBefore;
     /** Whether the client was told that the store is unreachable and its session waits in the backlog. */
     private final AtomicBoolean toldStoreDeferred = new AtomicBoolean();
@@ -113,15 +109,11 @@ public final class AudioSession {
         this.host = host;
         this.maxFrames = maxSessionSeconds * f.sampleRate();
         this.outbox = new Outbox(maxUndelivered, host::undeliveredDropped);
-        this.checkpointEverySamples = Math.max(1, checkpointEvery.toMillis() * f.sampleRate() / 1000);
         AudioCheckpoint from = start.checkpoint();
         this.restored = from != null;
         this.admission = new FrameAdmission(f, maxBufferedBytes, from);
-        this.fingerprint = from != null ? new AudioFingerprint(f.channels(), from) : new AudioFingerprint(f.channels());
-        this.processedBytes = from != null ? from.bytes() : 0;
-        this.processedChunkId = from != null ? from.lastChunkId() : null;
-        this.lastCheckpointSamples = fingerprint.samples();
-        long offset16k = Math.round(fingerprint.samples() * (double) SileroVad.SAMPLE_RATE / f.sampleRate());
+        this.ledger = new AudioLedger(f, from, checkpointEvery);
+        long offset16k = Math.round(ledger.samples() * (double) SileroVad.SAMPLE_RATE / f.sampleRate());
         this.storedBefore = start.stored();
         this.utterances = new UtteranceRelay(id, settings, sink, speakers, archive, offset16k, start.stored(), interimIntervalSamples,
                 this::deliver, this::storeDeferred);
@@ -320,16 +312,12 @@ public final class AudioSession {
             pcm = frontEnd.decode(bytes);
         } catch (CorruptAudioException e) {
             admission.processed(bytes.length);
-            processedBytes += bytes.length;
+            ledger.dropped(bytes.length);
             deliver(SessionEvent.Error.nonFatal("invalid_audio", e.getMessage() + "; the frame was dropped"));
             return DONE;
         }
-        fingerprint.add(pcm);
+        ledger.decoded(pcm, bytes.length, chunkId);
         archive.audio(id, pcm);
-        processedBytes += bytes.length;
-        if (chunkId != null) {
-            processedChunkId = chunkId;
-        }
         host.audioProcessed(pcm.length / (double) settings.format().channels() / settings.format().sampleRate());
         int length = bytes.length;
         return vadStage(vad.accept(frontEnd.toTarget(pcm)))
@@ -339,7 +327,7 @@ public final class AudioSession {
                         return failed(failure);
                     }
                     maybeCheckpoint();
-                    return fingerprint.samples() > maxFrames
+                    return ledger.samples() > maxFrames
                             ? finish(new SessionEvent.Error("session_too_long", "the session passed the "
                             + maxFrames / settings.format().sampleRate() + " s limit (lma.audio.max-session-duration)", true, 1008))
                             : DONE;
@@ -349,17 +337,13 @@ public final class AudioSession {
 
     /** At a pause (no speech open), every so often: the store learns how far the session's audio is accounted for. */
     private void maybeCheckpoint() {
-        if (vad.idle() && frontEnd.pendingBytes() == 0 && fingerprint.samples() - lastCheckpointSamples >= checkpointEverySamples) {
-            lastCheckpointSamples = fingerprint.samples();
+        if (vad.idle() && frontEnd.pendingBytes() == 0 && ledger.checkpointDue()) {
             utterances.checkpoint(checkpointNow());
         }
     }
 
     private AudioCheckpoint checkpointNow() {
-        StreamFormat f = settings.format();
-        long held = frontEnd.pendingBytes();
-        return new AudioCheckpoint(f.sampleRate(), f.encoding().wireName(), f.channels(), fingerprint.samples(),
-                processedBytes - held, processedChunkId, fingerprint.sha256(), fingerprint.state());
+        return ledger.checkpoint(frontEnd.pendingBytes());
     }
 
     /**
@@ -428,7 +412,7 @@ public final class AudioSession {
             return;
         }
         ended = true;
-        deliver(new SessionEvent.Ended(id, seconds(), fingerprint.samples(), fingerprint.sha256(), utterances.segments(), stored));
+        deliver(new SessionEvent.Ended(id, ledger.seconds(), ledger.samples(), ledger.sha256(), utterances.segments(), stored));
         if (error != null) {
             deliver(error);
         } else {
@@ -458,11 +442,6 @@ public final class AudioSession {
     private SessionEvent.Attached attachedEvent(boolean resumed) {
         StreamFormat f = settings.format();
         return new SessionEvent.Attached(id, f.sampleRate(), f.encoding().wireName(), f.channels(), settings.language(),
-                resumed, seconds(), fingerprint.samples(), processedBytes, processedChunkId, fingerprint.sha256());
+                resumed, ledger.seconds(), ledger.samples(), ledger.bytes(), ledger.lastChunkId(), ledger.sha256());
     }
-
-    private double seconds() {
-        return UtteranceRelay.round(fingerprint.samples() / (double) settings.format().sampleRate());
-    }
-
 }

@@ -1,5 +1,7 @@
 package io.localmodels.vad;
 
+import io.localmodels.audio.SampleArrays;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -139,10 +141,7 @@ public final class VadStream {
     }
 
     private void appendHistory(float[] audio) {
-        if (historyLen + audio.length > history.length) {
-            history = Arrays.copyOf(history, Math.max(history.length * 2, historyLen + audio.length));
-        }
-        System.arraycopy(audio, 0, history, historyLen, audio.length);
+        history = SampleArrays.append(history, historyLen, audio);
         historyLen += audio.length;
     }
 

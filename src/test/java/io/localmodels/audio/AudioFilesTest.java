@@ -61,7 +61,7 @@ class AudioFilesTest {
             AudioFiles.TooLongException e = assertThrows(AudioFiles.TooLongException.class,
                     () -> AudioFiles.decode(file, OptionalInt.empty(), 10));
             assertEquals(11.0, e.seconds(), 1e-9);
-            assertEquals(10.0, e.maxSeconds());
+            assertTrue(e.getMessage().contains("at most 10.0 s"), e.getMessage());
         }
         assertEquals(11.0, AudioFiles.decode(wav, OptionalInt.empty(), 11).seconds(), 1e-9, "exactly the limit is taken");
         AudioFiles.TooLongException raw = assertThrows(AudioFiles.TooLongException.class,

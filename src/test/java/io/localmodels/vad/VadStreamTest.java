@@ -124,15 +124,17 @@ class VadStreamTest {
     @Test
     void anEventLoopThreadsRequestGoesToTheInferenceThreads() throws Exception {
         float[] audio = Wav.read(SharedFiles.require("audio/jfk.wav")).mono();
-        int count = 20;
+        // 500 windows are one stream's, scored one after another: tens of milliseconds on an inference thread, so that
+        // "done on return" can only mean scored here, not an inference thread quicker than the next line (which CI hit with 20)
+        int count = 500;
         float[] windows = Arrays.copyOf(audio, count * SileroVad.WINDOW);
         Thread.sleep(TimeUnit.NANOSECONDS.toMillis(VadBatcher.CONTENDED_NANOS) + 20);
         CompletableFuture<String> scoredOn = new CompletableFuture<>();
         vertx.runOnContext(v -> {
             assertTrue(Context.isOnEventLoopThread());
             CompletableFuture<?> scored = batcher.score(vad.newState(), windows, count).toCompletableFuture();
-            // scored here, it would be done on return; scored elsewhere, it usually is not yet (and when an inference thread
-            // was quicker than this line, the callback below runs here: the name alone cannot tell the two apart)
+            // scored here, it would be done on return; scored elsewhere, it is not yet (and the callback below may still run
+            // here, when the inference thread completes it: the name alone cannot tell the two apart)
             boolean doneOnReturn = scored.isDone();
             scored.thenRun(() -> scoredOn.complete((doneOnReturn ? "done on return, completed on " : "") + Thread.currentThread().getName()));
         });
