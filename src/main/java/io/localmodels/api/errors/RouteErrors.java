@@ -1,6 +1,7 @@
 package io.localmodels.api.errors;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -41,6 +42,24 @@ public class RouteErrors {
         for (int status : new int[] {400, 404, 405, 413, 414, 415, 431}) {
             router.errorHandler(status, ctx -> send(ctx, status, describe(ctx, status)));
         }
+    }
+
+    /**
+     * A route of its own, registered just before the route whose BodyHandler it guards (a BodyHandler
+     * must be first on its route): a declared body over {@code maxBytes} gets the JSON 413 (the
+     * BodyHandler's own 413 has no body) and the connection closes rather than read it.
+     */
+    public static Handler<RoutingContext> refuseBodiesOver(long maxBytes) {
+        return ctx -> {
+            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length != null && isOver(length, maxBytes)) {
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                send(ctx, 413, "request body of " + length.strip() + " bytes is larger than the " + maxBytes + " bytes "
+                        + ctx.request().path() + " takes");
+                return;
+            }
+            ctx.next();
+        };
     }
 
     private static boolean isOver(String contentLength, long limit) {

@@ -141,6 +141,8 @@ class SpeechEndpointTest {
             given().contentType("application/json").body(c[0]).post("/v1/audio/speech").then()
                     .statusCode(400).body("error.code", equalTo("invalid_request")).body("error.message", containsString(c[1]));
         }
+        given().contentType("application/json").body("{\"input\": \"" + "a".repeat(2 << 20) + "\"}").post("/v1/audio/speech").then()
+                .statusCode(413).body("error.code", equalTo("payload_too_large")).body("error.message", containsString("/v1/audio/speech"));
         byte[] after = given().contentType("application/json").body("{\"input\": \"still here\", \"response_format\": \"pcm\"}")
                 .post("/v1/audio/speech").then().statusCode(200).extract().asByteArray();
         assertTrue(after.length > 24000, "speech after the sweep: " + after.length + " bytes");
