@@ -1,5 +1,6 @@
 package io.localmodels.tts;
 
+import io.localmodels.audio.Downmix;
 import io.localmodels.audio.PolyphaseResampler;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
@@ -177,7 +178,7 @@ public class SpeechService {
             EspeakSynthesizer s = synthesizer;
             PolyphaseResampler resampler = new PolyphaseResampler(s.sampleRate(), SAMPLE_RATE);
             s.speak(text, voice, rate, chunk -> {
-                send(resampler.process(toFloat(chunk)), sink);
+                send(resampler.process(Downmix.toMonoFloat(chunk, 1)), sink);
                 return !sink.cancelled();
             });
             if (!sink.cancelled()) {
@@ -189,14 +190,6 @@ public class SpeechService {
             done.completeExceptionally(e instanceof TtsException ? e : new TtsException(TtsException.Kind.FAILED,
                     "speech synthesis failed: " + e));
         }
-    }
-
-    private static float[] toFloat(short[] pcm) {
-        float[] out = new float[pcm.length];
-        for (int i = 0; i < pcm.length; i++) {
-            out[i] = pcm[i] / 32768f;
-        }
-        return out;
     }
 
     private static void send(float[] samples, SpeechSink sink) {

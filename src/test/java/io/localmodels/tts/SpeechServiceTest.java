@@ -1,10 +1,8 @@
 package io.localmodels.tts;
 
-import org.junit.jupiter.api.Assumptions;
+import io.localmodels.testing.Espeak;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,12 +48,7 @@ class SpeechServiceTest {
     }
 
     private static SpeechService ready(int maxQueue) throws Exception {
-        if (!Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1"))
-                && !Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libespeak-ng.so.1"))) {
-            String reason = "SKIPPED: needs espeak-ng's library (apt-get install espeak-ng)";
-            System.err.println(reason);
-            Assumptions.abort(reason);
-        }
+        Espeak.requireLibrary();
         SpeechService s = new SpeechService(config("auto", "libespeak-ng.so.1", maxQueue));
         for (int i = 0; i < 100 && s.state() == SpeechService.State.LOADING; i++) {
             Thread.sleep(50);

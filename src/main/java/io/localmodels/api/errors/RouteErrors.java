@@ -26,16 +26,8 @@ public class RouteErrors {
     Optional<MemorySize> maxBodySize;
 
     void install(@Observes Router router) {
-        maxBodySize.ifPresent(limit -> router.route().order(ORDER_BEFORE_UPLOAD_LIMIT).handler(ctx -> {
-            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (length != null && isOver(length, limit.asLongValue())) {
-                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-                send(ctx, 413, "request body of " + length + " bytes is larger than the " + limit.asLongValue()
-                        + " bytes the server accepts (quarkus.http.limits.max-body-size)");
-                return;
-            }
-            ctx.next();
-        }));
+        maxBodySize.ifPresent(limit -> router.route().order(ORDER_BEFORE_UPLOAD_LIMIT).handler(
+                refuseBodiesOver(limit.asLongValue(), "the server accepts (quarkus.http.limits.max-body-size)")));
         // Last route: only requests no other route (REST, health, metrics, openapi, websockets) took.
         router.route().order(Integer.MAX_VALUE).handler(ctx -> send(ctx, 404,
                 "no route for " + ctx.request().method() + " " + ctx.request().path()));
@@ -45,17 +37,17 @@ public class RouteErrors {
     }
 
     /**
-     * A route of its own, registered just before the route whose BodyHandler it guards (a BodyHandler
-     * must be first on its route): a declared body over {@code maxBytes} gets the JSON 413 (the
-     * BodyHandler's own 413 has no body) and the connection closes rather than read it.
+     * A declared body over {@code maxBytes} gets the JSON 413 naming {@code whoTakes} the limit, and the
+     * connection closes rather than read it. Server-wide (before Quarkus' upload limit), and per route
+     * as a route of its own registered just before the one whose BodyHandler it guards (a BodyHandler
+     * must be first on its route, and its own 413 has no body).
      */
-    public static Handler<RoutingContext> refuseBodiesOver(long maxBytes) {
+    public static Handler<RoutingContext> refuseBodiesOver(long maxBytes, String whoTakes) {
         return ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && isOver(length, maxBytes)) {
                 ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-                send(ctx, 413, "request body of " + length.strip() + " bytes is larger than the " + maxBytes + " bytes "
-                        + ctx.request().path() + " takes");
+                send(ctx, 413, "request body of " + length + " bytes is larger than the " + maxBytes + " bytes " + whoTakes);
                 return;
             }
             ctx.next();

@@ -50,7 +50,7 @@ public class ChatCompletionsRoute {
     }
 
     void install(@Observes Router router) {
-        router.post("/v1/chat/completions").handler(RouteErrors.refuseBodiesOver(MAX_BODY));
+        router.post("/v1/chat/completions").handler(RouteErrors.refuseBodiesOver(MAX_BODY, "/v1/chat/completions takes"));
         router.post("/v1/chat/completions").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::complete);
         router.get("/v1/models").handler(this::models);
     }

@@ -47,7 +47,7 @@ public class SpeechRoute {
     }
 
     void install(@Observes Router router) {
-        router.post("/v1/audio/speech").handler(RouteErrors.refuseBodiesOver(MAX_BODY));
+        router.post("/v1/audio/speech").handler(RouteErrors.refuseBodiesOver(MAX_BODY, "/v1/audio/speech takes"));
         router.post("/v1/audio/speech").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::speak);
         router.get("/v1/audio/voices").handler(this::voices);
     }

@@ -2,12 +2,12 @@ package io.localmodels.api.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.localmodels.testing.Espeak;
 import io.localmodels.testing.NodeScripts;
 import io.localmodels.testing.PocketSphinx;
 import io.localmodels.testing.Sox;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -52,19 +52,9 @@ class SpeechEndpointTest {
     @TestHTTPResource("/")
     URI base;
 
-    static void requireEspeak() {
-        boolean present = Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1"))
-                || Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libespeak-ng.so.1"));
-        if (!present) {
-            String reason = "SKIPPED: needs espeak-ng's library (apt-get install espeak-ng)";
-            System.err.println(reason);
-            Assumptions.abort(reason);
-        }
-    }
-
     @Test
     void theOpenAiClientGetsSpeechThatSaysTheSentence() throws Exception {
-        requireEspeak();
+        Espeak.requireLibrary();
         NodeScripts.requireModule("openai");
         PocketSphinx.requireInstalled();
         Files.createDirectories(WORK);
@@ -117,7 +107,7 @@ class SpeechEndpointTest {
 
     @Test
     void everyFieldOfTheWrongKindIsAClearRefusalAndTheVoiceSpeaksAfter() {
-        requireEspeak();
+        Espeak.requireLibrary();
         String[][] cases = {
                 {"not json", "the body is not JSON"},
                 {"[1,2]", "must be a JSON object"},
@@ -150,7 +140,7 @@ class SpeechEndpointTest {
 
     @Test
     void theVoicesAreListedAndReadinessNamesTheEngine() {
-        requireEspeak();
+        Espeak.requireLibrary();
         given().get("/v1/audio/voices").then().statusCode(200).body("state", equalTo("ready"))
                 .body("data.id", hasItems("en-us", "es", "de"))
                 .body("openai_names", hasItem("alloy"));

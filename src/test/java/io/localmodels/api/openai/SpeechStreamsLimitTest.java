@@ -1,5 +1,6 @@
 package io.localmodels.api.openai;
 
+import io.localmodels.testing.Espeak;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -40,7 +41,7 @@ class SpeechStreamsLimitTest {
 
     @Test
     void aClientThatDoesNotReadHoldsItsStreamUntilItGoes() throws Exception {
-        SpeechEndpointTest.requireEspeak();
+        Espeak.requireLibrary();
         await().until(() -> given().get("/v1/audio/voices").then().extract().path("state").equals("ready"));
         // about 10 MB of audio: more than loopback's socket buffers hold, so the answer cannot be written out unread
         String text = "This answer is long and nobody reads it. ".repeat(97);
