@@ -174,7 +174,7 @@ delete out.long.texts;
 long.session.close();
 
 // 6. refusals close the socket with Google's status in the reason; connect() rejects with it
-out.audioModality = await failure({responseModalities: [Modality.AUDIO]});
+out.imageModality = await failure({responseModalities: [Modality.IMAGE]});
 out.unknownHandle = await failure({responseModalities: [Modality.TEXT], sessionResumption: {handle: 'not-a-handle'}});
 out.tools = await failure({responseModalities: [Modality.TEXT], tools: [{googleSearch: {}}]});
 const bad = await open({responseModalities: [Modality.TEXT]});

@@ -68,7 +68,7 @@ out.imagePart = await failure(() => ai.models.generateContent({
 out.oggPart = await failure(() => ai.models.generateContent({
   model, contents: [{role: 'user', parts: [{inlineData: {mimeType: 'audio/ogg', data: 'T2dnUw=='}}]}],
 }));
-out.audioModality = await failure(() => ai.models.generateContent({model, contents, config: {responseModalities: ['AUDIO']}}));
+out.imageModality = await failure(() => ai.models.generateContent({model, contents, config: {responseModalities: ['IMAGE']}}));
 out.twoCandidates = await failure(() => ai.models.generateContent({model, contents, config: {candidateCount: 2}}));
 
 const listed = [];

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +34,12 @@ public class SpeechService {
 
     public enum State { OFF, LOADING, READY, UNAVAILABLE }
 
+    /** A place among the answers being sent; closing it again does nothing. */
+    public interface Slot extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** OpenAI's voice names: all speak with the default English voice until more voices are configured. */
     private static final Set<String> OPENAI_VOICES = Set.of("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx",
             "sage", "shimmer", "verse", "marin", "cedar");
@@ -45,6 +53,7 @@ public class SpeechService {
     private volatile String reason;
     private volatile EspeakSynthesizer synthesizer;
     private volatile boolean closed;
+    private final AtomicInteger streams = new AtomicInteger();
 
     public SpeechService(TtsConfig config) {
         this.config = config;
@@ -89,9 +98,9 @@ public class SpeechService {
         return reason;
     }
 
-    /** How many answers may be sent at once (lma.tts.max-streams). */
-    public int maxStreams() {
-        return config.maxStreams();
+    /** The longest text one request may speak (lma.tts.max-input-chars). */
+    public int maxInputChars() {
+        return config.maxInputChars();
     }
 
     /** The synthesizer and its version, once ready. */
@@ -132,6 +141,44 @@ public class SpeechService {
         throw new TtsException(TtsException.Kind.INVALID, "unknown voice '" + shown + "': use one of OpenAI's voice names "
                 + OPENAI_VOICES.stream().sorted().toList() + ", or a language such as en, es, de, fr, pt-br (" + known.size()
                 + " voices; GET /v1/audio/voices lists them)");
+    }
+
+    /**
+     * The synthesizer's voice for a language ({@code es}, {@code es-ES}, {@code pt_BR}, Whisper's
+     * {@code en}): the voice of that exact region, else the language's own; null when it has none.
+     */
+    public String voiceForLanguage(String code) {
+        if (code == null || code.isBlank()) {
+            return null;
+        }
+        String v = code.strip().toLowerCase(Locale.ROOT).replace('_', '-');
+        if (!VOICE_NAME.matcher(v).matches()) {
+            return null;
+        }
+        Set<String> known = voices();
+        String language = v.contains("-") ? v.substring(0, v.indexOf('-')) : v;
+        if (language.equals("en") && (v.equals("en") || !known.contains(v))) {
+            return DEFAULT_VOICE;
+        }
+        return known.contains(v) ? v : known.contains(language) ? language : null;
+    }
+
+    /**
+     * A place among the answers being sent at once (lma.tts.max-streams), for an answer that waits in
+     * memory until its client reads it; closing it gives the place back (once).
+     */
+    public Slot admit() {
+        if (streams.incrementAndGet() > config.maxStreams()) {
+            streams.decrementAndGet();
+            throw new TtsException(TtsException.Kind.BUSY, config.maxStreams()
+                    + " spoken answers are being sent (lma.tts.max-streams); retry shortly");
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                streams.decrementAndGet();
+            }
+        };
     }
 
     /**
@@ -183,6 +230,7 @@ public class SpeechService {
             });
             if (!sink.cancelled()) {
                 send(resampler.flush(), sink);
+                sink.done();
             }
             done.complete(null);
         } catch (RuntimeException e) {

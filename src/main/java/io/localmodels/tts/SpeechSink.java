@@ -8,4 +8,8 @@ public interface SpeechSink {
 
     /** The listener went away: the synthesis stops at its next chunk. */
     boolean cancelled();
+
+    /** The last chunk went out (not called when the synthesis failed). */
+    default void done() {
+    }
 }

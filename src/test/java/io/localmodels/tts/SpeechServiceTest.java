@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The speech service's states, its bounded queue, cancellation, and a shutdown that never terminates espeak-ng under a synthesis. */
 class SpeechServiceTest {
 
-    private static TtsConfig config(String voice, String library, int maxQueue) {
+    static TtsConfig config(String voice, String library, int maxQueue) {
         return new TtsConfig() {
             @Override
             public String voice() {
@@ -47,7 +47,7 @@ class SpeechServiceTest {
         };
     }
 
-    private static SpeechService ready(int maxQueue) throws Exception {
+    static SpeechService ready(int maxQueue) throws Exception {
         Espeak.requireLibrary();
         SpeechService s = new SpeechService(config("auto", "libespeak-ng.so.1", maxQueue));
         for (int i = 0; i < 100 && s.state() == SpeechService.State.LOADING; i++) {

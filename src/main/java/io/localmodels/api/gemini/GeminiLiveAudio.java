@@ -189,7 +189,7 @@ final class GeminiLiveAudio {
                 conversation.failed(new ApiException(503, "UNAVAILABLE", "transcribing the activity failed: "
                         + Failures.cause(failure).getMessage()));
             } else {
-                conversation.heard(t.text());
+                conversation.heard(t.text(), t.language());
             }
         });
     }

@@ -9,10 +9,13 @@ import io.localmodels.llm.LlmException;
 import io.localmodels.llm.LlmService;
 import io.localmodels.session.SessionEvent;
 import io.localmodels.session.SessionListener;
+import io.localmodels.tts.SpeechService;
+import io.localmodels.tts.SpokenAnswer;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -46,6 +49,7 @@ final class GeminiLiveConversation implements SessionListener {
     final String keyName;
     final GeminiLiveSetup setup;
     private final LlmService llm;
+    private final SpeechService speech;
     private final GeminiChatServer chatServer;
     private final GeminiMedia media;
     final GeminiLiveAudio audio;
@@ -62,15 +66,20 @@ final class GeminiLiveConversation implements SessionListener {
     private CompletableFuture<Void> turns = CompletableFuture.completedFuture(null);
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile AtomicBoolean answering;
+    /** Held while a piece of the answer is sent and while an interruption is told, so that nothing of the answer follows "interrupted". */
+    private final Object answerSends = new Object();
+    /** The language Whisper heard in the newest spoken turn: a spoken answer uses its voice unless the setup named one. */
+    private volatile String heardLanguage;
     /** The newest camera frame not yet shown to the LLM (latest wins). */
     private volatile GeminiRequests.Part.Media frame;
 
-    GeminiLiveConversation(String handle, String keyName, GeminiLiveSetup setup, LlmService llm, GeminiChatServer chatServer,
-                           GeminiMedia media, GeminiLiveAudio.Factory audio, int maxHistory) {
+    GeminiLiveConversation(String handle, String keyName, GeminiLiveSetup setup, LlmService llm, SpeechService speech,
+                           GeminiChatServer chatServer, GeminiMedia media, GeminiLiveAudio.Factory audio, int maxHistory) {
         this.handle = handle;
         this.keyName = keyName;
         this.setup = setup;
         this.llm = llm;
+        this.speech = speech;
         this.chatServer = chatServer;
         this.media = media;
         this.maxHistory = maxHistory;
@@ -194,25 +203,84 @@ final class GeminiLiveConversation implements SessionListener {
     /** Speech over an answer stops it: the client is told {@code interrupted}; what was said of the answer stays in the history. */
     void interrupt() {
         AtomicBoolean a = answering;
-        if (setup.interrupts() && a != null && a.compareAndSet(false, true)) {
-            ObjectNode m = JSON.objectNode();
-            m.putObject("serverContent").put("interrupted", true);
-            send(m);
+        if (!setup.interrupts() || a == null) {
+            return;
+        }
+        synchronized (answerSends) {
+            if (a.compareAndSet(false, true)) {
+                ObjectNode m = JSON.objectNode();
+                m.putObject("serverContent").put("interrupted", true);
+                send(m);
+            }
         }
     }
 
+    /** A piece of the answer (text, or audio and its transcription), unless the answer was interrupted. */
+    private void sendAnswer(ObjectNode piece, AtomicBoolean cancelled) {
+        synchronized (answerSends) {
+            if (!cancelled.get()) {
+                send(piece);
+            }
+        }
+    }
+
+    /**
+     * The answer to the newest turn: generated, then (with AUDIO) spoken sentence by sentence while it
+     * is generated. The turn is complete once the last audio went out, so answers never overlap.
+     */
     private CompletionStage<Void> answer() {
         AtomicBoolean cancelled = new AtomicBoolean();
         answering = cancelled;
-        return generate(cancelled).handle((g, failure) -> {
+        SpokenAnswer voice;
+        try {
+            voice = setup.generation().modalities().audio() ? spoken(cancelled) : null;
+        } catch (RuntimeException e) {
+            answering = null;
+            return CompletableFuture.failedFuture(e);
+        }
+        return generate(cancelled, voice).handle((g, failure) -> {
             Throwable cause = Failures.cause(failure);
             if (cause instanceof LlmException e && e.kind() == LlmException.Kind.CONTEXT_EXCEEDED && shortenHistory()) {
                 // the conversation outgrew the context: its older half leaves the prompt, and the turn is tried again
-                return generate(cancelled);
+                return generate(cancelled, voice);
             }
             return failure == null ? CompletableFuture.completedFuture(g) : CompletableFuture.<Generation>failedFuture(cause);
-        }).thenCompose(g -> g).thenAccept(g -> answered(g, cancelled.get()))
+        }).thenCompose(g -> g).thenCompose(g -> {
+            generated(g, cancelled.get());
+            return voice == null ? CompletableFuture.completedFuture(g) : voice.finish().thenApply(v -> g);
+        }).thenAccept(g -> answered(g, cancelled.get()))
                 .whenComplete((ok, failure) -> answering = null);
+    }
+
+    /** The answer's speech: 24 kHz PCM16 inlineData parts, each sentence's text as outputTranscription when asked for. */
+    private SpokenAnswer spoken(AtomicBoolean cancelled) {
+        String voice = GeminiSpeech.checked(setup.generation().speech(), speech, heardLanguage);
+        return new SpokenAnswer(speech, voice, 1.0, new SpokenAnswer.Listener() {
+            @Override
+            public void sentence(String text) {
+                if (setup.outputTranscription()) {
+                    ObjectNode m = JSON.objectNode();
+                    m.putObject("serverContent").putObject("outputTranscription").put("text", text);
+                    sendAnswer(m, cancelled);
+                }
+            }
+
+            @Override
+            public void audio(short[] pcm) {
+                sendAnswer(audioTurn(pcm), cancelled);
+            }
+        }, cancelled::get, AUDIO_CHUNK_SAMPLES);
+    }
+
+    /** About 100 ms of audio per message: a tenth of a second is as late as an interruption leaves audio in flight. */
+    private static final int AUDIO_CHUNK_SAMPLES = SpeechService.SAMPLE_RATE / 10;
+
+    private static ObjectNode audioTurn(short[] pcm) {
+        ObjectNode m = JSON.objectNode();
+        m.putObject("serverContent").putObject("modelTurn").putArray("parts").addObject().putObject("inlineData")
+                .put("mimeType", "audio/pcm;rate=" + SpeechService.SAMPLE_RATE)
+                .put("data", Base64.getEncoder().encodeToString(GeminiStream.littleEndian(pcm)));
+        return m;
     }
 
     /**
@@ -230,7 +298,7 @@ final class GeminiLiveConversation implements SessionListener {
         }
     }
 
-    private CompletionStage<Generation> generate(AtomicBoolean cancelled) {
+    private CompletionStage<Generation> generate(AtomicBoolean cancelled, SpokenAnswer voice) {
         List<ChatMessage> prompt = new ArrayList<>(system);
         synchronized (state) {
             while (history.size() > maxHistory) {
@@ -246,33 +314,44 @@ final class GeminiLiveConversation implements SessionListener {
         if (chatServer.configured()) {
             // the server's answer comes whole
             return chatServer.generate(prompt, call).thenApply(g -> {
-                if (!cancelled.get() && !g.text().isEmpty()) {
-                    send(modelTurn(g.text()));
+                if (!g.text().isEmpty()) {
+                    said(g.text(), cancelled, voice);
                 }
                 return g;
             });
         }
         try {
-            return llm.generate(call.generation(prompt, text -> {
-                if (!cancelled.get()) {
-                    send(modelTurn(text));
-                }
-            }, cancelled::get));
+            return llm.generate(call.generation(prompt, text -> said(text, cancelled, voice), cancelled::get));
         } catch (LlmException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private void answered(Generation g, boolean interrupted) {
+    /** A piece of the LLM's answer: sent as text, or given to the voice. */
+    private void said(String text, AtomicBoolean cancelled, SpokenAnswer voice) {
+        if (voice != null) {
+            voice.text(text);
+        } else {
+            sendAnswer(modelTurn(text), cancelled);
+        }
+    }
+
+    /** The LLM has finished (the speech of its answer may still be going out). */
+    private void generated(Generation g, boolean interrupted) {
         synchronized (state) {
             history.add(new ChatMessage("assistant", g.text()));
         }
+        if (!interrupted) {
+            ObjectNode done = JSON.objectNode();
+            done.putObject("serverContent").put("generationComplete", true);
+            send(done);
+        }
+    }
+
+    private void answered(Generation g, boolean interrupted) {
         if (interrupted) {
             return;
         }
-        ObjectNode done = JSON.objectNode();
-        done.putObject("serverContent").put("generationComplete", true);
-        send(done);
         ObjectNode complete = JSON.objectNode();
         complete.putObject("serverContent").put("turnComplete", true);
         complete.putObject("usageMetadata").put("promptTokenCount", g.promptTokens()).put("responseTokenCount", g.completionTokens())
@@ -297,9 +376,12 @@ final class GeminiLiveConversation implements SessionListener {
     }
 
     /** What was heard: its transcription goes out (when asked for), and it is the user's turn. */
-    void heard(String transcript) {
+    void heard(String transcript, String language) {
         if (transcript == null || transcript.isBlank()) {
             return;
+        }
+        if (language != null && !language.isBlank()) {
+            heardLanguage = language;
         }
         if (setup.inputTranscription()) {
             ObjectNode m = JSON.objectNode();
@@ -325,7 +407,7 @@ final class GeminiLiveConversation implements SessionListener {
         if (event instanceof SessionEvent.SpeechStarted) {
             interrupt();
         } else if (event instanceof SessionEvent.PartialResult p) {
-            heard(p.recognition().text());
+            heard(p.recognition().text(), p.recognition().language());
         } else if (event instanceof SessionEvent.Reconnect) {
             // the conversation lives in this process's memory: no handle outlives it
             ObjectNode m = JSON.objectNode();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.localmodels.api.errors.ApiException;
 import io.localmodels.api.http.StrictJson;
 import io.localmodels.llm.LlmException;
+import io.localmodels.tts.TtsException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +113,14 @@ final class GeminiLiveMessages {
                 case BUSY -> new Close(1013, "RESOURCE_EXHAUSTED: " + e.getMessage());
                 case UNAVAILABLE -> new Close(1013, "UNAVAILABLE: " + e.getMessage());
                 case CONTEXT_EXCEEDED -> new Close(1007, "INVALID_ARGUMENT: " + e.getMessage());
+                case FAILED -> new Close(1011, "INTERNAL: " + e.getMessage());
+            };
+        }
+        if (cause instanceof TtsException e) {
+            return switch (e.kind()) {
+                case INVALID -> new Close(1007, "INVALID_ARGUMENT: " + e.getMessage());
+                case BUSY -> new Close(1013, "RESOURCE_EXHAUSTED: " + e.getMessage());
+                case UNAVAILABLE -> new Close(1013, "UNAVAILABLE: " + e.getMessage());
                 case FAILED -> new Close(1011, "INTERNAL: " + e.getMessage());
             };
         }

@@ -14,18 +14,21 @@ import java.util.Set;
  * is detected (Google's activity-detection settings mapped onto the Silero VAD) and whether the
  * session can be resumed. A refusal is an {@link ApiException} naming the field.
  *
- * @param generation the LLM settings and the system instruction (as its only turn)
+ * @param generation the LLM settings and the system instruction (as its only turn); its modalities say
+ *                   whether answers are text or speech
+ * @param outputTranscription spoken answers also go out as text ({@code outputTranscription})
  * @param automaticActivity the VAD finds speech; false: the client sends activityStart / activityEnd
  * @param interrupts speech (or activityStart) during an answer stops it
  * @param resumeHandle the handle of the session this one continues; null for a new session
  */
-record GeminiLiveSetup(String model, GeminiRequests.GeminiCall generation, boolean inputTranscription, boolean automaticActivity,
+record GeminiLiveSetup(String model, GeminiRequests.GeminiCall generation, boolean inputTranscription, boolean outputTranscription,
+                       boolean automaticActivity,
                        boolean interrupts, VadParameters vad, boolean resumable, String resumeHandle) {
 
     private static final Set<String> SETUP = Set.of("model", "generationConfig", "systemInstruction", "tools", "inputAudioTranscription",
             "outputAudioTranscription", "realtimeInputConfig", "sessionResumption", "contextWindowCompression", "safetySettings");
-    /** generationConfig fields of Live on top of generateContent's; they concern spoken answers, which are refused anyway. */
-    private static final Set<String> LIVE_ONLY_CONFIG = Set.of("speechConfig", "mediaResolution", "enableAffectiveDialog");
+    /** generationConfig fields of Live on top of generateContent's; taken and left alone (they tune Google's own models). */
+    private static final Set<String> LIVE_ONLY_CONFIG = Set.of("mediaResolution", "enableAffectiveDialog");
     private static final Set<String> REALTIME = Set.of("automaticActivityDetection", "activityHandling", "turnCoverage");
     private static final Set<String> DETECTION = Set.of("disabled", "startOfSpeechSensitivity", "endOfSpeechSensitivity",
             "prefixPaddingMs", "silenceDurationMs");
@@ -64,7 +67,10 @@ record GeminiLiveSetup(String model, GeminiRequests.GeminiCall generation, boole
         GeminiRequests.GeminiCall read = GeminiRequests.read(request, defaultMaxTokens, maxTokensCeiling);
         GeminiRequests.GeminiCall generation = new GeminiRequests.GeminiCall(
                 read.turns().stream().filter(t -> t.role().equals("system")).toList(), read.temperature(), read.topP(), read.maxTokens(),
-                read.stop(), read.json(), read.jsonSchema(), read.grammar(), read.seed());
+                read.stop(), read.json(), read.jsonSchema(), read.grammar(), read.seed(), read.modalities(), read.speech());
+        if (read.modalities() == GeminiRequests.Modalities.TEXT_AND_AUDIO) {
+            throw GeminiRequests.invalid("setup.generationConfig.responseModalities: one modality per Live session, TEXT or AUDIO");
+        }
 
         JsonNode realtime = GeminiRequests.field(setup, "realtimeInputConfig");
         GeminiRequests.known(realtime, REALTIME, "setup.realtimeInputConfig.");
@@ -78,6 +84,7 @@ record GeminiLiveSetup(String model, GeminiRequests.GeminiCall generation, boole
         JsonNode resumption = GeminiRequests.field(setup, "sessionResumption");
         String handle = GeminiRequests.field(resumption, "handle").asText(null);
         return new GeminiLiveSetup(model, generation, GeminiRequests.field(setup, "inputAudioTranscription").isObject(),
+                GeminiRequests.field(setup, "outputAudioTranscription").isObject(),
                 !GeminiRequests.field(detection, "disabled").asBoolean(false), !handling.equals("NO_INTERRUPTION"),
                 vad(detection, vadDefaults), resumption.isObject(), handle == null || handle.isBlank() ? null : handle);
     }

@@ -13,6 +13,7 @@ import io.localmodels.auth.KeyLimits;
 import io.localmodels.llm.LlmService;
 import io.localmodels.session.AudioConfig;
 import io.localmodels.session.AudioSessions;
+import io.localmodels.tts.SpeechService;
 import io.localmodels.vad.VadConfig;
 import io.localmodels.vad.VadParameters;
 import io.quarkus.websockets.next.CloseReason;
@@ -56,6 +57,7 @@ public class GeminiLiveSocket {
     private final GeminiLiveSessions conversations;
     private final AudioSessions sessions;
     private final LlmService llm;
+    private final SpeechService speech;
     private final GeminiChatServer chatServer;
     private final GeminiMedia media;
     private final FileTranscriber transcriber;
@@ -68,12 +70,14 @@ public class GeminiLiveSocket {
     private final Vertx vertx;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
 
-    public GeminiLiveSocket(GeminiLiveSessions conversations, AudioSessions sessions, LlmService llm, GeminiChatServer chatServer,
+    public GeminiLiveSocket(GeminiLiveSessions conversations, AudioSessions sessions, LlmService llm, SpeechService speech,
+                            GeminiChatServer chatServer,
                             GeminiMedia media, FileTranscriber transcriber, AsrService asr, AsrConfig asrConfig, AudioConfig audioConfig,
                             VadConfig vad, ApiKeys keys, KeyLimits limits, Vertx vertx) {
         this.conversations = conversations;
         this.sessions = sessions;
         this.llm = llm;
+        this.speech = speech;
         this.chatServer = chatServer;
         this.media = media;
         this.transcriber = transcriber;
@@ -251,6 +255,9 @@ public class GeminiLiveSocket {
         }
         GeminiLiveSetup setup = server ? GeminiLiveSetup.read(message, vadDefaults, llm.defaultMaxTokens(), Integer.MAX_VALUE)
                 : GeminiLiveSetup.read(message, vadDefaults, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
+        if (setup.generation().modalities().audio()) {
+            requireSpeech(setup.generation().speech());
+        }
         ObjectNode complete = JSON.createObjectNode();
         complete.putObject("setupComplete");
         GeminiLiveConversation c;
@@ -266,7 +273,7 @@ public class GeminiLiveSocket {
             LOG.infof("gemini live %s resumed", c.handle);
             return;
         }
-        c = new GeminiLiveConversation(UUID.randomUUID().toString(), peer.keyName, setup, llm, chatServer, media,
+        c = new GeminiLiveConversation(UUID.randomUUID().toString(), peer.keyName, setup, llm, speech, chatServer, media,
                 conv -> new GeminiLiveAudio(conv, sessions, transcriber, asr, asrConfig), MAX_HISTORY);
         if (!conversations.add(c)) {
             throw new ApiException(429, "RESOURCE_EXHAUSTED", "the server holds all the Live sessions it may; retry later");
@@ -275,6 +282,17 @@ public class GeminiLiveSocket {
         c.attach(peer, false);
         peer.conversation = c;
         c.resumptionUpdate();
+    }
+
+    /** Spoken answers need speech output, and the voice the setup names must be one here (a 1007 otherwise). */
+    private void requireSpeech(GeminiSpeech config) {
+        switch (speech.state()) {
+            case READY -> GeminiSpeech.checked(config, speech, null);
+            case LOADING -> throw new ApiException(503, "UNAVAILABLE", "speech output is starting; retry shortly");
+            default -> throw new ApiException(501, "UNIMPLEMENTED", "responseModalities AUDIO: speech output is "
+                    + speech.state().name().toLowerCase(Locale.ROOT) + (speech.reason() != null ? " (" + speech.reason() + ")" : "")
+                    + "; see /q/health/ready");
+        }
     }
 
     private static ApiException unknownHandle() {

@@ -34,21 +34,35 @@ final class GeminiRequests {
     private static final Pattern PCM_RATE = Pattern.compile("rate=(\\d+)");
     private static final Set<String> CONFIG = Set.of("temperature", "topP", "topK", "maxOutputTokens", "stopSequences", "candidateCount",
             "responseMimeType", "responseSchema", "responseJsonSchema", "responseModalities", "seed", "presencePenalty",
-            "frequencyPenalty", "thinkingConfig");
+            "frequencyPenalty", "thinkingConfig", "speechConfig");
     private static final Set<String> NOT_SUPPORTED = Set.of("tools", "toolConfig", "cachedContent");
 
     /**
      * One request. {@code json}: the answer must be a JSON object, following {@code jsonSchema} when
-     * that is not null; {@code grammar} is the same rule for llama.cpp (null for free text).
+     * that is not null; {@code grammar} is the same rule for llama.cpp (null for free text). {@code
+     * modalities}: what the answer holds, text and/or audio spoken with {@code speech}'s voice.
      */
     record GeminiCall(List<Turn> turns, double temperature, double topP, int maxTokens, List<String> stop, boolean json,
-                      JsonNode jsonSchema, String grammar, int seed) {
+                      JsonNode jsonSchema, String grammar, int seed, Modalities modalities, GeminiSpeech speech) {
 
         /** This call's settings on {@code messages}, for the embedded LLM; streamed text to {@code onText}. */
         GenerationRequest generation(List<ChatMessage> messages,
                                                         Consumer<String> onText,
                                                         BooleanSupplier cancelled) {
             return new GenerationRequest(messages, temperature, topP, maxTokens, stop, grammar, seed, onText, cancelled);
+        }
+    }
+
+    /** responseModalities: the answer's text, its speech, or both. */
+    enum Modalities {
+        TEXT, AUDIO, TEXT_AND_AUDIO;
+
+        boolean text() {
+            return this != AUDIO;
+        }
+
+        boolean audio() {
+            return this != TEXT;
         }
     }
 
@@ -123,16 +137,8 @@ final class GeminiRequests {
         if (!candidates.isMissingNode() && !candidates.isNull() && int32(candidates, "generationConfig.candidateCount") != 1) {
             throw invalid("generationConfig.candidateCount must be 1: one candidate per request");
         }
-        JsonNode modalities = field(config, "responseModalities");
-        if (!modalities.isMissingNode() && !modalities.isNull() && !modalities.isArray()) {
-            throw invalid("Invalid value at 'generationConfig.responseModalities': must be a list");
-        }
-        for (JsonNode m : modalities) {
-            if (!m.isTextual() || !m.asText().equalsIgnoreCase("TEXT")) {
-                throw invalid("generationConfig.responseModalities: only TEXT is supported (this server has no speech or image synthesis);"
-                        + " got '" + m.asText() + "'");
-            }
-        }
+        Modalities modalities = modalities(field(config, "responseModalities"));
+        GeminiSpeech speech = GeminiSpeech.read(field(config, "speechConfig"), "generationConfig.speechConfig");
         List<String> stop = new ArrayList<>();
         JsonNode stops = field(config, "stopSequences");
         if (!stops.isMissingNode() && !stops.isNull()) {
@@ -154,7 +160,37 @@ final class GeminiRequests {
         }
         JsonNode schema = jsonSchema(config);
         boolean json = schema != null || field(config, "responseMimeType").asText("").equals("application/json");
-        return new GeminiCall(turns, temperature, topP, maxTokens, stop, json, schema, grammar(json, schema), seed);
+        if (json && modalities.audio()) {
+            throw invalid("generationConfig: a JSON answer (responseMimeType application/json, responseSchema) cannot be spoken; "
+                    + "ask for responseModalities TEXT");
+        }
+        return new GeminiCall(turns, temperature, topP, maxTokens, stop, json, schema, grammar(json, schema), seed, modalities, speech);
+    }
+
+    /** TEXT, AUDIO or both (none named: TEXT); IMAGE and anything else is refused. */
+    static Modalities modalities(JsonNode given) {
+        if (given.isMissingNode() || given.isNull()) {
+            return Modalities.TEXT;
+        }
+        if (!given.isArray() || given.size() > 2) {
+            throw invalid("Invalid value at 'generationConfig.responseModalities': must be a list of TEXT and/or AUDIO");
+        }
+        boolean text = false;
+        boolean audio = false;
+        for (JsonNode m : given) {
+            String name = m.isTextual() ? m.asText().toUpperCase(Locale.ROOT) : "";
+            switch (name) {
+                case "TEXT" -> text = true;
+                case "AUDIO" -> audio = true;
+                default -> throw invalid("generationConfig.responseModalities: TEXT and AUDIO are supported (this server has no image "
+                        + "synthesis); got " + (m.isTextual() ? "'" + shorten(m.asText()) + "'" : m.getNodeType().name().toLowerCase(Locale.ROOT)));
+            }
+        }
+        return audio ? text ? Modalities.TEXT_AND_AUDIO : Modalities.AUDIO : Modalities.TEXT;
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     /** A field by its camelCase name or its snake_case spelling. */

@@ -10,6 +10,7 @@ import io.localmodels.llm.ChatMessage;
 import io.localmodels.llm.GenerationRequest;
 import io.localmodels.llm.LlmException;
 import io.localmodels.llm.LlmService;
+import io.localmodels.tts.SpeechService;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -27,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -47,15 +49,17 @@ public class GeminiRoute {
     private static final Pattern V1_METHOD = Pattern.compile("/v1/models/[^/:%]+(:|%3[Aa])[A-Za-z]+");
 
     private final LlmService llm;
+    private final SpeechService speech;
     private final GeminiMedia media;
     private final GeminiChatServer chatServer;
 
     private final List<String> listed;
 
-    public GeminiRoute(LlmService llm, GeminiMedia media, GeminiChatServer chatServer, GeminiConfig config) {
+    public GeminiRoute(LlmService llm, SpeechService speech, GeminiMedia media, GeminiChatServer chatServer, GeminiConfig config) {
         this.listed = config.models().orElse(List.of()).stream().map(n -> n.startsWith("models/") ? n.substring(7) : n)
                 .filter(n -> !n.isBlank()).toList();
         this.llm = llm;
+        this.speech = speech;
         this.media = media;
         this.chatServer = chatServer;
     }
@@ -123,7 +127,9 @@ public class GeminiRoute {
             return;
         }
         boolean stream = method.equals("streamGenerateContent");
-        if (!chatServer.configured() && llm.state() != LlmService.State.READY) {
+        // a speech model speaks the text it is given: no LLM answers it
+        boolean speechModel = !count && GeminiAudioAnswer.isSpeechModel(model);
+        if (!speechModel && !chatServer.configured() && llm.state() != LlmService.State.READY) {
             reply(rc, 503, "no LLM is loaded: " + llm.state().name().toLowerCase(Locale.ROOT) + (llm.reason() != null ? ", " + llm.reason() : "")
                     + "; see /q/health/ready");
             return;
@@ -134,7 +140,7 @@ public class GeminiRoute {
         Context context = Vertx.currentContext();
         String text = rc.body().asString("UTF-8");
         // a body of up to 16 MiB of base64 media: parsed and decoded on a worker thread, never on the event loop
-        rc.vertx().<Prepared>executeBlocking(() -> prepare(text, count), false).onComplete(prepared -> {
+        rc.vertx().<Prepared>executeBlocking(() -> prepare(text, count, speechModel), false).onComplete(prepared -> {
             if (prepared.failed()) {
                 Throwable e = prepared.cause();
                 reply(rc, e instanceof ApiException a ? a.status() : 500, e.getMessage());
@@ -145,7 +151,24 @@ public class GeminiRoute {
                 countTokens(rc, prepared.result(), context);
                 return;
             }
-            GeminiStream sse = stream ? new GeminiStream(rc.response(), context, id, answering()) : null;
+            String answeredBy = speechModel ? speech.engine() : answering();
+            GeminiStream sse = stream ? new GeminiStream(rc.response(), context, id, answeredBy) : null;
+            GeminiAudioAnswer spoken;
+            try {
+                String script = speechModel ? GeminiAudioAnswer.script(call.turns(), call.speech().speakers(), speech.maxInputChars()) : null;
+                spoken = speechModel || call.modalities().audio() ? new GeminiAudioAnswer(speech, call.speech(), sse, gone::get) : null;
+                if (spoken != null) {
+                    rc.addEndHandler(ended -> spoken.close());
+                }
+                if (speechModel) {
+                    spoken.text(script);
+                    spoken.finish(rc, id, answeredBy, null, null, context);
+                    return;
+                }
+            } catch (ApiException e) {
+                reply(rc, e.status(), e.getMessage());
+                return;
+            }
             prepared.result().messages().whenComplete((messages, failure) -> context.runOnContext(v -> {
                 Throwable cause = Failures.cause(failure);
                 if (cause instanceof ApiException e) {
@@ -155,9 +178,9 @@ public class GeminiRoute {
                 } else if (gone.get()) {
                     LOG.debugf("gemini request %s: the client left before its media were read", id);
                 } else if (chatServer.configured()) {
-                    fromChatServer(rc, call, messages, id, sse, context);
+                    fromChatServer(rc, call, messages, id, sse, spoken, context);
                 } else {
-                    generate(rc, call, messages, id, sse, gone, context);
+                    generate(rc, call, messages, id, sse, spoken, gone, context);
                 }
             }));
         });
@@ -168,7 +191,7 @@ public class GeminiRoute {
     private record Prepared(GeminiRequests.GeminiCall call, CompletionStage<List<ChatMessage>> messages) {
     }
 
-    private Prepared prepare(String text, boolean count) {
+    private Prepared prepare(String text, boolean count, boolean speechModel) {
         JsonNode body;
         try {
             body = StrictJson.MAPPER.readTree(text);
@@ -178,6 +201,10 @@ public class GeminiRoute {
         if (count && GeminiRequests.field(body, "generateContentRequest").isObject()) {
             // a CountTokensRequest holds contents, or a whole generateContentRequest
             body = GeminiRequests.field(body, "generateContentRequest");
+        }
+        if (speechModel) {
+            // only the text is spoken: no media is read, and no LLM's limits apply
+            return new Prepared(GeminiRequests.read(body, 1, Integer.MAX_VALUE), CompletableFuture.completedFuture(List.of()));
         }
         GeminiRequests.GeminiCall call = chatServer.configured() ? GeminiRequests.read(body, llm.defaultMaxTokens(), Integer.MAX_VALUE)
                 : GeminiRequests.read(body, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
@@ -205,7 +232,7 @@ public class GeminiRoute {
     }
 
     private void fromChatServer(RoutingContext rc, GeminiRequests.GeminiCall call, List<ChatMessage> messages,
-                                String id, GeminiStream sse, Context context) {
+                                String id, GeminiStream sse, GeminiAudioAnswer spoken, Context context) {
         chatServer.generate(messages, call).whenComplete((g, error) -> context.runOnContext(v -> {
             Throwable cause = Failures.cause(error);
             if (cause != null) {
@@ -215,6 +242,12 @@ public class GeminiRoute {
                 } else {
                     reply(rc, status, cause.getMessage());
                 }
+            } else if (spoken != null) {
+                if (sse != null && call.modalities().text()) {
+                    sse.delta(g.text());
+                }
+                spoken.text(g.text());
+                spoken.finish(rc, id, chatServer.modelName(), g, sse == null && call.modalities().text() ? g.text() : null, context);
             } else if (sse != null) {
                 // the server's answer comes whole: one chunk with the text, then the closing one
                 sse.whole(g);
@@ -226,13 +259,22 @@ public class GeminiRoute {
     }
 
     private void generate(RoutingContext rc, GeminiRequests.GeminiCall call, List<ChatMessage> messages,
-                          String id, GeminiStream sse, AtomicBoolean gone, Context context) {
-        GenerationRequest request = call.generation(messages, sse == null ? null : sse::delta, gone::get);
+                          String id, GeminiStream sse, GeminiAudioAnswer spoken, AtomicBoolean gone, Context context) {
+        boolean textOut = sse != null && call.modalities().text();
+        Consumer<String> onText = spoken == null ? (textOut ? sse::delta : null) : piece -> {
+            if (textOut) {
+                sse.delta(piece);
+            }
+            spoken.text(piece);
+        };
+        GenerationRequest request = call.generation(messages, onText, gone::get);
         try {
             llm.generate(request).whenComplete((g, error) -> context.runOnContext(v -> {
                 Throwable cause = Failures.cause(error);
                 if (cause != null) {
                     fail(rc, sse, cause);
+                } else if (spoken != null) {
+                    spoken.finish(rc, id, llm.modelName(), g, sse == null && call.modalities().text() ? g.text() : null, context);
                 } else if (sse != null) {
                     sse.finish(g);
                 } else {

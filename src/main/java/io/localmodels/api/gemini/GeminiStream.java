@@ -8,6 +8,9 @@ import io.vertx.core.Context;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.util.Base64;
+import java.util.List;
+
 /**
  * Gemini's answers: a {@code GenerateContentResponse}, and streamGenerateContent with alt=sse, a
  * response per piece of text, the last with finish and usage.
@@ -18,18 +21,49 @@ final class GeminiStream {
 
     /** A GenerateContentResponse: one candidate holding {@code text}; finish and usage when {@code g} is the whole answer. */
     static ObjectNode response(String id, String modelVersion, String text, Generation g) {
+        return response(id, modelVersion, List.of(textPart(text)), g, g != null);
+    }
+
+    /**
+     * A GenerateContentResponse: one candidate holding {@code parts}; the finish reason when {@code last},
+     * with usage when {@code g} is not null (a speech model's answer has no LLM behind it).
+     */
+    static ObjectNode response(String id, String modelVersion, List<ObjectNode> parts, Generation g, boolean last) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode candidate = body.putArray("candidates").addObject();
         ObjectNode content = candidate.putObject("content").put("role", "model");
-        content.putArray("parts").addObject().put("text", text);
+        content.putArray("parts").addAll(parts);
         candidate.put("index", 0);
+        if (last) {
+            candidate.put("finishReason", g != null && g.finishReason().equals("length") ? "MAX_TOKENS" : "STOP");
+        }
         if (g != null) {
-            candidate.put("finishReason", g.finishReason().equals("length") ? "MAX_TOKENS" : "STOP");
             body.putObject("usageMetadata").put("promptTokenCount", g.promptTokens()).put("candidatesTokenCount", g.completionTokens())
                     .put("totalTokenCount", g.promptTokens() + g.completionTokens());
         }
         body.put("modelVersion", modelVersion).put("responseId", id);
         return body;
+    }
+
+    static ObjectNode textPart(String text) {
+        return JSON.createObjectNode().put("text", text);
+    }
+
+    /** An inlineData part of 24 kHz PCM16, as Google's speech models answer. */
+    static ObjectNode audioPart(byte[] pcm) {
+        ObjectNode part = JSON.createObjectNode();
+        part.putObject("inlineData").put("mimeType", GeminiAudioAnswer.MIME_TYPE).put("data", Base64.getEncoder().encodeToString(pcm));
+        return part;
+    }
+
+    /** 16-bit samples as little-endian bytes. */
+    static byte[] littleEndian(short[] pcm) {
+        byte[] bytes = new byte[pcm.length * 2];
+        for (int i = 0; i < pcm.length; i++) {
+            bytes[2 * i] = (byte) pcm[i];
+            bytes[2 * i + 1] = (byte) (pcm[i] >> 8);
+        }
+        return bytes;
     }
 
     private final HttpServerResponse response;
@@ -53,8 +87,20 @@ final class GeminiStream {
         context.runOnContext(v -> send(response(id, model, text, null)));
     }
 
+    /** A piece of spoken answer (from the synthesis thread). */
+    void audio(byte[] pcm) {
+        ObjectNode event = response(id, model, List.of(audioPart(pcm)), null, false);
+        context.runOnContext(v -> send(event));
+    }
+
     void finish(Generation g) {
         send(response(id, model, "", g));
+        end();
+    }
+
+    /** The last event of an answer that has no text left to send: its finish reason, and usage when an LLM answered. */
+    void finishSpoken(Generation g) {
+        send(response(id, model, List.of(), g, true));
         end();
     }
 

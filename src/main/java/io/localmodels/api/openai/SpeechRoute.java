@@ -22,7 +22,6 @@ import org.jboss.logging.Logger;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * OpenAI-compatible speech: {@code POST /v1/audio/speech} ({@code input}, {@code voice}, {@code
@@ -40,7 +39,6 @@ public class SpeechRoute {
     static final List<String> FORMATS = List.of("wav", "pcm");
 
     private final SpeechService speech;
-    private final AtomicInteger streams = new AtomicInteger();
 
     public SpeechRoute(SpeechService speech) {
         this.speech = speech;
@@ -75,18 +73,14 @@ public class SpeechRoute {
             return;
         }
         HttpServerResponse response = rc.response();
-        if (streams.incrementAndGet() > speech.maxStreams()) {
-            streams.decrementAndGet();
-            rc.response().putHeader("Retry-After", "2");
-            RouteErrors.reply(rc, 503, "busy", speech.maxStreams() + " spoken answers are being sent (lma.tts.max-streams); retry shortly");
+        SpeechService.Slot slot;
+        try {
+            slot = speech.admit();
+        } catch (TtsException e) {
+            fail(rc, e);
             return;
         }
-        AtomicBoolean released = new AtomicBoolean();
-        Runnable release = () -> {
-            if (released.compareAndSet(false, true)) {
-                streams.decrementAndGet();
-            }
-        };
+        Runnable release = slot::close;
         AtomicBoolean gone = new AtomicBoolean();
         response.closeHandler(v -> {
             gone.set(true);

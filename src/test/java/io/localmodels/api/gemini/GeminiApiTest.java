@@ -87,14 +87,15 @@ class GeminiApiTest {
             // countTokens counts what generateContent counts as its prompt
             assertEquals(media.path("textOnly").asInt(), media.path("counted").asInt(), media.toString());
 
-            for (String refused : new String[] {"imagePart", "oggPart", "audioModality", "twoCandidates"}) {
+            for (String refused : new String[] {"imagePart", "oggPart", "imageModality", "twoCandidates"}) {
                 assertEquals(400, out.path(refused).path("status").asInt(), out.path(refused).toString());
                 assertTrue(out.path(refused).path("message").asText().contains("INVALID_ARGUMENT"), out.path(refused).toString());
             }
             assertTrue(out.path("imagePart").path("message").asText().contains("image/jpeg part was refused"), out.path("imagePart").toString());
             assertTrue(out.path("oggPart").path("message").asText().contains("the audio/ogg part cannot be decoded: a damaged Ogg file"),
                     out.path("oggPart").toString());
-            assertTrue(out.path("audioModality").path("message").asText().contains("only TEXT"), out.path("audioModality").toString());
+            assertTrue(out.path("imageModality").path("message").asText().contains("TEXT and AUDIO are supported"),
+                    out.path("imageModality").toString());
 
             assertEquals("[\"models/tiny-llama.gguf\"]", out.path("models").toString());
             assertEquals("models/gemini-2.5-flash", out.path("model").path("name").asText());

@@ -75,8 +75,49 @@ class GeminiLiveSetupTest {
     }
 
     @Test
+    void spokenAnswersAndTheirVoiceAreRead() throws Exception {
+        GeminiLiveSetup spoken = read("\"generationConfig\":{\"responseModalities\":[\"AUDIO\"],\"speechConfig\":{\"voiceConfig\":"
+                + "{\"prebuiltVoiceConfig\":{\"voiceName\":\"Kore\"}},\"languageCode\":\"es-ES\"}},\"outputAudioTranscription\":{}");
+        assertEquals(GeminiRequests.Modalities.AUDIO, spoken.generation().modalities());
+        assertEquals("kore", spoken.generation().speech().voiceName());
+        assertEquals("es-ES", spoken.generation().speech().languageCode());
+        assertTrue(spoken.outputTranscription());
+        assertEquals(GeminiRequests.Modalities.TEXT, read("").generation().modalities());
+        assertFalse(read("").outputTranscription());
+    }
+
+    /** Every field of speechConfig a client can send, of the wrong kind: a 400 naming it, never a fault. */
+    @Test
+    void aBadSpeechConfigIsRefusedByName() {
+        String[][] cases = {
+                {"\"responseModalities\":\"AUDIO\"", "must be a list"},
+                {"\"responseModalities\":[5]", "TEXT and AUDIO are supported"},
+                {"\"responseModalities\":[\"AUDIO\",\"AUDIO\",\"AUDIO\"]", "must be a list"},
+                {"\"responseModalities\":[\"" + "A".repeat(100_000) + "\"]", "TEXT and AUDIO are supported"},
+                {"\"speechConfig\":5", "speechConfig must be an object"},
+                {"\"speechConfig\":{\"voice\":\"Kore\"}", "Unknown name \"voice\""},
+                {"\"speechConfig\":{\"voiceConfig\":{\"prebuiltVoiceConfig\":{\"voiceName\":7}}}", "voiceName must be a voice name"},
+                {"\"speechConfig\":{\"voiceConfig\":{\"prebuiltVoiceConfig\":{\"voiceName\":\"" + "k".repeat(5000) + "\"}}}",
+                        "voiceName must be a voice name"},
+                {"\"speechConfig\":{\"voiceConfig\":{\"prebuiltVoiceConfig\":{\"voiceName\":\"\"}}}", "voiceName must be a voice name"},
+                {"\"speechConfig\":{\"languageCode\":[\"es\"]}", "languageCode must be a BCP-47 code"},
+                {"\"speechConfig\":{\"languageCode\":\"" + "e".repeat(100) + "\"}", "languageCode must be a BCP-47 code"},
+                {"\"speechConfig\":{\"multiSpeakerVoiceConfig\":{\"speakerVoiceConfigs\":{}}}", "a list of 1 to 8 speakers"},
+                {"\"speechConfig\":{\"multiSpeakerVoiceConfig\":{\"speakerVoiceConfigs\":[" + "{\"speaker\":\"a\"},".repeat(9)
+                        + "{\"speaker\":\"b\"}]}}", "a list of 1 to 8 speakers"},
+                {"\"speechConfig\":{\"multiSpeakerVoiceConfig\":{\"speakerVoiceConfigs\":[{\"speaker\":5}]}}", "speaker must be"},
+                {"\"responseModalities\":[\"AUDIO\"],\"responseMimeType\":\"application/json\"", "cannot be spoken"},
+        };
+        for (String[] c : cases) {
+            String message = refusal("\"generationConfig\":{" + c[0] + "}");
+            assertTrue(message.contains(c[1]), c[0].substring(0, Math.min(80, c[0].length())) + " -> " + message);
+        }
+    }
+
+    @Test
     void whatCannotBeServedIsRefusedByName() {
-        assertTrue(refusal("\"generationConfig\":{\"responseModalities\":[\"AUDIO\"]}").contains("only TEXT"));
+        assertTrue(refusal("\"generationConfig\":{\"responseModalities\":[\"IMAGE\"]}").contains("TEXT and AUDIO are supported"));
+        assertTrue(refusal("\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"AUDIO\"]}").contains("one modality per Live session"));
         assertTrue(refusal("\"colour\":1").contains("Unknown name \"colour\" at 'setup'"));
         assertTrue(refusal("\"realtimeInputConfig\":{\"automaticActivityDetection\":{\"silence\":3}}").contains("Unknown name \"silence\""));
         assertTrue(refusal("\"tools\":[{\"googleSearch\":{}}]").contains("setup.tools is not supported"));

@@ -87,7 +87,8 @@ class GeminiLiveTest {
         assertTrue(first > 16384 / 2, "each turn is over half the context: " + grown);
         assertTrue(grown.path("usage").get(1).path("promptTokenCount").asInt() < 16384, grown.toString());
 
-        assertTrue(out.path("audioModality").path("message").asText().contains("only TEXT"), out.path("audioModality").toString());
+        assertTrue(out.path("imageModality").path("message").asText().contains("TEXT and AUDIO are supported"),
+                out.path("imageModality").toString());
         assertTrue(out.path("unknownHandle").path("message").asText().contains("handle not known"), out.path("unknownHandle").toString());
         assertTrue(out.path("tools").path("message").asText().contains("setup.tools is not supported"), out.path("tools").toString());
         assertEquals(1007, out.path("badPart").path("code").asInt(), out.path("badPart").toString());

@@ -6,11 +6,12 @@ import io.localmodels.testing.Espeak;
 import io.localmodels.testing.NodeScripts;
 import io.localmodels.testing.PocketSphinx;
 import io.localmodels.testing.Sox;
+import io.localmodels.testing.SpeechSentences;
+import io.localmodels.testing.SpokenAudio;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,10 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import javax.sound.sampled.AudioFileFormat;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -42,10 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class SpeechEndpointTest {
 
-    static final List<String> SENTENCES = List.of("turn left at the next corner", "the bus stop is behind you",
-            "there is a step in front of you", "call my sister now", "what time is it", "remind me to buy milk",
-            "the door is on your right", "watch out for the bicycle", "read the sign for me", "how far is the station",
-            "stop the music please", "take a photo of this");
+    static final List<String> SENTENCES = SpeechSentences.ALL;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path WORK = Path.of("target/speech-test");
 
@@ -76,11 +70,11 @@ class SpeechEndpointTest {
                 // the rate in the header is the audio's real one
                 Path reference = WORK.resolve("reference.wav");
                 Sox.run(List.of("espeak-ng", "-v", "en-us", "-w", reference.toString(), SENTENCES.get(0)));
-                double expected = spokenSeconds(reference);
-                double got = spokenSeconds(writeWav(pcm, WORK.resolve("first.wav")));
+                double expected = SpokenAudio.spokenSeconds(reference);
+                double got = SpokenAudio.spokenSeconds(SpokenAudio.writeWav(pcm, 24000, WORK.resolve("first.wav")));
                 assertEquals(expected, got, expected * 0.02, "the service's speech lasts as long as espeak-ng's own");
             }
-            Path at16k = Sox.convert(writeWav(pcm, WORK.resolve(i + "-24k.wav")), WORK.resolve(i + "-16k.wav"), 16000, 1);
+            Path at16k = Sox.convert(SpokenAudio.writeWav(pcm, 24000, WORK.resolve(i + "-24k.wav")), WORK.resolve(i + "-16k.wav"), 16000, 1);
             String got = PocketSphinx.recognise(at16k, SENTENCES);
             if (got.equals(SENTENCES.get(i))) {
                 heard++;
@@ -148,16 +142,6 @@ class SpeechEndpointTest {
                 .body("checks.find { it.name == 'tts' }.data.engine", containsString("espeak-ng"));
     }
 
-    /** Seconds between the first and the last sound (sox trims the silence at both ends). */
-    static double spokenSeconds(Path wav) throws Exception {
-        Path trimmed = wav.resolveSibling("trimmed-" + wav.getFileName());
-        Sox.run(List.of("sox", wav.toString(), trimmed.toString(), "silence", "1", "0.01", "1%", "reverse", "silence", "1", "0.01",
-                "1%", "reverse"));
-        try (AudioInputStream in = AudioSystem.getAudioInputStream(trimmed.toFile())) {
-            return in.getFrameLength() / (double) in.getFormat().getSampleRate();
-        }
-    }
-
     /** A streamed WAV: its header (24 kHz mono PCM16, sizes "unknown"), then samples to the end. */
     static short[] streamedWav(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -174,15 +158,5 @@ class SpeechEndpointTest {
         b.position(44);
         b.asShortBuffer().get(pcm);
         return pcm;
-    }
-
-    static Path writeWav(short[] pcm, Path out) throws Exception {
-        ByteBuffer b = ByteBuffer.allocate(pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        b.asShortBuffer().put(pcm);
-        AudioFormat f = new AudioFormat(24000, 16, 1, true, false);
-        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(b.array()), f, pcm.length)) {
-            AudioSystem.write(in, AudioFileFormat.Type.WAVE, out.toFile());
-        }
-        return out;
     }
 }
