@@ -177,6 +177,23 @@ await new Promise((r) => setTimeout(r, 3000));
 }
 talky.session.close();
 
+// the same with detection off: activityStart interrupts, and no new turn follows (no activityEnd), so any
+// audio after "interrupted" would be the interrupted answer's
+const marked = await open({responseModalities: [Modality.AUDIO], temperature: 1, seed: 7, maxOutputTokens: 4000,
+  realtimeInputConfig: {automaticActivityDetection: {disabled: true}}});
+marked.session.sendClientContent({turns: 'Cuéntame una historia larga.', turnComplete: true});
+await marked.until(isAudio);
+marked.session.sendRealtimeInput({activityStart: {}});
+await marked.until((m) => m.serverContent?.interrupted);
+await new Promise((r) => setTimeout(r, 3000));
+{
+  const at = marked.messages.findIndex((m) => m.serverContent?.interrupted);
+  out.live.activityInterrupt = {audioBefore: liveSummary(marked.messages.slice(0, at)).bytes.length,
+    audioAfter: marked.messages.slice(at + 1).filter(isAudio).length,
+    turnCompleteAfter: marked.messages.slice(at + 1).filter((m) => m.serverContent?.turnComplete).length};
+}
+marked.session.close();
+
 async function refused(config) {
   try {
     const s = await open(config);

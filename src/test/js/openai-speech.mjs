@@ -28,12 +28,16 @@ const pcm = await client.audio.speech.create({ model: 'gpt-4o-mini-tts', voice: 
 const pcmBytes = Buffer.from(await pcm.arrayBuffer());
 writeFileSync(`${outDir}/pcm.raw`, pcmBytes);
 out.pcm = { bytes: pcmBytes.length, type: pcm.headers.get('content-type') };
+const opus = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: sentences[0], response_format: 'opus' });
+const opusBytes = Buffer.from(await opus.arrayBuffer());
+writeFileSync(`${outDir}/answer.opus`, opusBytes);
+out.opus = { file: `${outDir}/answer.opus`, bytes: opusBytes.length, type: opus.headers.get('content-type') };
 const plain = await client.audio.speech.create({ model: 'tts-1', voice: 'nova', input: 'No format named.' });
 out.defaultFormat = { type: plain.headers.get('content-type'), bytes: (await plain.arrayBuffer()).byteLength };
 
 out.errors.empty = await failure(() => client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: '' }));
 out.errors.huge = await failure(() => client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'word '.repeat(20000) }));
 out.errors.voice = await failure(() => client.audio.speech.create({ model: 'tts-1', voice: 'klingon-x', input: 'hello' }));
-out.errors.format = await failure(() => client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'hello', response_format: 'mp3' }));
+out.errors.format = await failure(() => client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'hello', response_format: 'aac' }));
 out.errors.speed = await failure(() => client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'hello', speed: 10 }));
 console.log(JSON.stringify(out));

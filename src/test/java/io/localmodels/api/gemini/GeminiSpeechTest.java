@@ -159,6 +159,11 @@ class GeminiSpeechTest {
         assertTrue(interrupt.path("audioBefore").asInt() > 0, interrupt.toString());
         assertEquals(0, interrupt.path("turnCompleteBefore").asInt(), "interrupted while speaking: " + interrupt);
         assertEquals(0, interrupt.path("audioAfter").asInt(), "no audio of the answer after 'interrupted': " + interrupt);
+        JsonNode marked = live.path("activityInterrupt");
+        System.out.println("Live interruption by activityStart: " + marked);
+        assertTrue(marked.path("audioBefore").asInt() > 0, marked.toString());
+        assertEquals(0, marked.path("audioAfter").asInt(), "nothing of the answer follows 'interrupted' in 3 s: " + marked);
+        assertEquals(0, marked.path("turnCompleteAfter").asInt(), "an interrupted turn does not complete: " + marked);
 
         assertTrue(live.path("badVoice").path("reason").asText().contains("voiceName 'nobody' is not a voice here"), live.toString());
         assertTrue(live.path("twoModalities").path("reason").asText().contains("one modality per Live session"), live.toString());

@@ -85,6 +85,22 @@ class SpeechEndpointTest {
         System.out.printf("built-in voice recognised by PocketSphinx: %d of %d sentences%s%n", heard, SENTENCES.size(), misses);
         assertTrue(heard >= SENTENCES.size() - 1, heard + " of " + SENTENCES.size() + " recognised:" + misses);
 
+        // Ogg Opus, read by libopus' own tools: a valid stream (opusinfo), as long as the WAV answer, the same sentence heard
+        JsonNode opus = out.path("opus");
+        assertEquals("audio/ogg; codecs=opus", opus.path("type").asText(), opus.toString());
+        Path opusFile = Path.of(opus.path("file").asText());
+        Process info = new ProcessBuilder("opusinfo", opusFile.toString()).redirectErrorStream(true).start();
+        String report = new String(info.getInputStream().readAllBytes());
+        assertEquals(0, info.waitFor(), report);
+        assertTrue(!report.contains("WARNING") && !report.contains("ERROR"), report);
+        Path opus16k = Sox.convert(Sox.opusDecode(opusFile, WORK.resolve("opus-48k.wav")), WORK.resolve("opus-16k.wav"), 16000, 1);
+        assertEquals(SENTENCES.get(0), PocketSphinx.recognise(opus16k, SENTENCES), "the Opus answer says the sentence");
+        double wavSeconds = SpokenAudio.spokenSeconds(WORK.resolve("first.wav"));
+        double opusSeconds = SpokenAudio.spokenSeconds(WORK.resolve("opus-48k.wav"));
+        assertEquals(wavSeconds, opusSeconds, wavSeconds * 0.05, "as long as the WAV answer");
+        long wavBytes = Files.size(Path.of(out.path("wav").get(0).path("file").asText()));
+        assertTrue(opus.path("bytes").asLong() < wavBytes / 6, "Opus at 32 kb/s is far smaller: " + opus.path("bytes") + " vs " + wavBytes);
+
         assertEquals("audio/pcm", out.path("pcm").path("type").asText());
         int pcmBytes = out.path("pcm").path("bytes").asInt();
         assertTrue(pcmBytes % 2 == 0 && pcmBytes > 24000 * 2 / 2, "pcm: " + pcmBytes + " bytes");
@@ -95,7 +111,7 @@ class SpeechEndpointTest {
             assertEquals(400, errors.path(name).path("status").asInt(), name + ": " + errors.path(name));
             assertEquals("invalid_request", errors.path(name).path("code").asText(), name + ": " + errors.path(name));
         }
-        assertTrue(errors.path("format").path("message").asText().contains("wav, pcm"), errors.path("format").toString());
+        assertTrue(errors.path("format").path("message").asText().contains("wav, pcm, opus"), errors.path("format").toString());
         assertTrue(errors.path("huge").path("message").asText().contains("lma.tts.max-input-chars"), errors.path("huge").toString());
     }
 
@@ -112,7 +128,7 @@ class SpeechEndpointTest {
                 {"{\"input\": \"hi\", \"voice\": \"../../etc/passwd\"}", "unknown voice"},
                 {"{\"input\": \"hi\", \"voice\": \"" + "x".repeat(5000) + "\"}", "unknown voice"},
                 {"{\"input\": \"hi\", \"response_format\": []}", "response_format must be a string"},
-                {"{\"input\": \"hi\", \"response_format\": \"opus\"}", "is not offered"},
+                {"{\"input\": \"hi\", \"response_format\": \"mp3\"}", "is not offered"},
                 {"{\"input\": \"hi\", \"speed\": \"fast\"}", "speed must be a number"},
                 {"{\"input\": \"hi\", \"speed\": -1}", "speed must be 0.25 to 4.0"},
                 {"{\"input\": \"hi\", \"speed\": 1e308}", "speed must be 0.25 to 4.0"},
