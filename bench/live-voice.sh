@@ -16,7 +16,7 @@ java $opts -Dquarkus.http.port=8077 -Dlma.session.data-dir="$data" -Dlma.asr.mod
 server=$!
 trap 'kill $server 2>/dev/null && wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 240); do
-  curl -s http://127.0.0.1:8077/q/health/ready | grep -q '"state":"ready".*"name":"llm"\|"name":"llm".*"state":"ready"' && break
+  curl -s http://127.0.0.1:8077/q/health/ready | tr -d ' \n' | grep -q '"name":"llm","status":"UP","data":{"state":"ready"' && break
   sleep 0.5
 done
 node bench/live-voice.js ws://127.0.0.1:8077/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent \

@@ -13,11 +13,11 @@ const texts = {
     + 'start without you, and ask someone to take notes on the decisions about the second phase.',
 };
 
-async function service(text) {
+async function service(text, format = 'pcm') {
   const t0 = process.hrtime.bigint();
   const r = await fetch(`${base}/v1/audio/speech`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'tts-1', voice: 'en-us', input: text, response_format: 'pcm' }),
+    body: JSON.stringify({ model: 'tts-1', voice: 'en-us', input: text, response_format: format }),
   });
   if (r.status !== 200) throw new Error(`status ${r.status}: ${await r.text()}`);
   let first = null; let bytes = 0;
@@ -26,7 +26,7 @@ async function service(text) {
     bytes += chunk.length;
   }
   const end = process.hrtime.bigint();
-  return { firstMs: Number(first - t0) / 1e6, totalMs: Number(end - t0) / 1e6, audioS: bytes / 2 / 24000 };
+  return { firstMs: Number(first - t0) / 1e6, totalMs: Number(end - t0) / 1e6, audioS: bytes / 2 / 24000, bytes };
 }
 
 function cli(text) {
@@ -40,9 +40,9 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 
 (async () => {
   for (const [name, text] of Object.entries(texts)) {
-    await service(text); cli(text); // warm-up
-    const s = []; const c = [];
-    for (let i = 0; i < rounds; i++) { s.push(await service(text)); c.push(cli(text)); }
+    await service(text); await service(text, 'opus'); cli(text); // warm-up
+    const s = []; const c = []; const o = [];
+    for (let i = 0; i < rounds; i++) { s.push(await service(text)); o.push(await service(text, 'opus')); c.push(cli(text)); }
     const out = {
       text: name, chars: text.length, rounds,
       service_first_byte_ms: +median(s.map((x) => x.firstMs)).toFixed(1),
@@ -54,6 +54,10 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
       cli_rtf: +median(c.map((x) => x.totalMs / 1000 / x.audioS)).toFixed(4),
     };
     out.total_vs_cli = +(out.service_total_ms / out.cli_total_ms).toFixed(2);
+    // the same answer as Ogg Opus (encoded on the synthesis thread): its cost over PCM, and its size
+    out.opus_total_ms = +median(o.map((x) => x.totalMs)).toFixed(1);
+    out.opus_vs_pcm_total = +(out.opus_total_ms / out.service_total_ms).toFixed(2);
+    out.opus_bytes_vs_pcm = +(median(o.map((x) => x.bytes)) / median(s.map((x) => x.bytes))).toFixed(3);
     console.log(JSON.stringify(out));
   }
 })().catch((e) => { console.error(e); process.exit(1); });

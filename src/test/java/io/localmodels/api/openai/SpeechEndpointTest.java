@@ -154,6 +154,12 @@ class SpeechEndpointTest {
         given().get("/v1/audio/voices").then().statusCode(200).body("state", equalTo("ready"))
                 .body("data.id", hasItems("en-us", "es", "de"))
                 .body("openai_names", hasItem("alloy"));
+        // the model list has the built-in voice, with the voice names requests may use
+        given().get("/models").then().statusCode(200).body("find { it.id == 'espeak-ng' }.role", equalTo("tts"))
+                .body("find { it.id == 'espeak-ng' }.state", equalTo("loaded"))
+                .body("find { it.id == 'espeak-ng' }.voices", hasItems("en-us", "es", "de"));
+        given().get("/models/espeak-ng").then().statusCode(200).body("voices", hasItem("pt-br"));
+        given().post("/models/espeak-ng/load").then().statusCode(409).body("error.code", equalTo("not_configured"));
         given().get("/q/health/ready").then().body("checks.find { it.name == 'tts' }.data.state", equalTo("ready"))
                 .body("checks.find { it.name == 'tts' }.data.engine", containsString("espeak-ng"));
     }
