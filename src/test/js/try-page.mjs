@@ -59,6 +59,20 @@ try {
   await step('the stored document', () => page.waitForFunction(() => document.querySelector('#session-doc').textContent.includes('"transcript"'), { timeout: 20000 }));
   await shot(page, 'sessions.png');
 
+  // Talk: a voice conversation over Gemini Live; the fake microphone speaks, the answer is spoken back and played
+  await page.select('#talk-language', 'es-ES');
+  await page.click('#talk-start');
+  await step('Talk listens', () => page.waitForFunction(() => document.querySelector('#talk-status').textContent.startsWith('listening'), { timeout: 20000 }));
+  await step('the wearer\'s words in the Talk log', () => page.waitForFunction(() => document.querySelector('#talk-log li[data-who="you"]'), { timeout: 60000 }));
+  await step('the spoken answer plays', () => page.waitForFunction(() => Number(document.querySelector('#talk').dataset.playedSeconds || 0) > 0.5, { timeout: 60000 }));
+  await shot(page, 'talk.png');
+  const talk = {
+    log: await page.$$eval('#talk-log li', (lis) => lis.map((li) => `${li.dataset.who}: ${li.querySelector('.said').textContent}`)),
+    playedSeconds: Number(await page.$eval('#talk', (e) => e.dataset.playedSeconds)),
+  };
+  await page.click('#talk-stop');
+  await step('Talk ends', () => page.waitForFunction(() => !document.querySelector('#talk-start').disabled, { timeout: 10000 }));
+
   const result = {
     events: await page.$$eval('#events li', (lis) => lis.map((li) => li.textContent.split(' ')[0])),
     speakingSeen,
@@ -74,6 +88,7 @@ try {
     risks: await page.$$eval('#vision-risks li', (lis) => lis.map((li) => li.className)),
     sessions: await page.$$eval('#session-list button', (bs) => bs.map((b) => b.dataset.session)),
     document: JSON.parse(await text('#session-doc')),
+    talk,
     problems,
   };
   console.log('RESULT ' + JSON.stringify(result));

@@ -63,8 +63,9 @@ class TryPageTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
         FakeChatResource.server.reset();
-        FakeChatResource.server.answerWith(req -> FakeChatServer.Reply.content(
-                OpenAiAnalysisEngineTest.GOOD));
+        // the Talk section's conversation (its system instruction asks for brief answers) gets a spoken-style answer
+        FakeChatResource.server.answerWith(req -> FakeChatServer.Reply.content(req.toString().contains("Answer briefly")
+                ? "Hola, te escucho. ¿En qué te ayudo?" : OpenAiAnalysisEngineTest.GOOD));
 
         Path out = Files.createDirectories(Path.of("target/try-page").toAbsolutePath());
         Path video = y4m(dog, out.resolve("dog.y4m"));
@@ -102,8 +103,14 @@ class TryPageTest {
         assertTrue(r.path("sessions").size() >= 1, r.path("sessions").toString());
         assertEquals(r.path("sessions").get(0).asText(), r.path("document").path("session_id").asText(), "the newest session opens first");
         assertTrue(r.path("document").path("transcript").size() >= 1, "the stored document has the transcript");
+        // Talk: what the wearer said came back as text, the answer was shown sentence by sentence and played
+        JsonNode talk = r.path("talk");
+        List<String> said = new ObjectMapper().convertValue(talk.path("log"), List.class);
+        assertTrue(said.stream().anyMatch(l -> l.startsWith("you: ") && l.length() > 6), "the wearer's turn: " + said);
+        assertTrue(said.contains("assistant: Hola, te escucho. ¿En qué te ayudo?"), "the answer's transcription: " + said);
+        assertTrue(talk.path("playedSeconds").asDouble() > 0.5, "the spoken answer played: " + talk);
         assertEquals(0, r.path("problems").size(), "no script errors in the page: " + r.path("problems"));
-        for (String png : List.of("microphone.png", "session-final.png", "camera.png", "sessions.png")) {
+        for (String png : List.of("microphone.png", "session-final.png", "camera.png", "sessions.png", "talk.png")) {
             assertTrue(Files.size(out.resolve(png)) > 10_000, png + " written for a person to look at");
         }
     }
