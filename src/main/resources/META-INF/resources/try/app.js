@@ -1,5 +1,7 @@
 // The try-it page: the /ws/audio protocol (docs/protocol.md) from the microphone, /vision/frame from
 // the camera, /sessions for what is stored. Plain modules, no build step.
+import { openMicrophone } from './microphone.js';
+
 const $ = (id) => document.getElementById(id);
 const KEY = 'lma.key';
 
@@ -30,7 +32,7 @@ function item(list, text, className) {
 
 // ---- microphone ------------------------------------------------------------------------------
 let socket = null;
-let audio = null;  // { context, stream, node }
+let audio = null;  // the open microphone
 
 function event(text) {
   item($('events'), text);
@@ -114,18 +116,16 @@ async function start() {
   $('transcript').replaceChildren();
   $('final').hidden = true;
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true } });
-    const context = new AudioContext();
-    await context.audioWorklet.addModule('/try/pcm-worklet.js');
-    const node = new AudioWorkletNode(context, 'pcm-worklet');
-    context.createMediaStreamSource(stream).connect(node);
-    audio = { context, stream, node };
+    let acknowledged = false;
+    audio = await openMicrophone((frame) => {
+      showLevel(frame.peak);
+      if (acknowledged && socket.readyState === WebSocket.OPEN) socket.send(frame.pcm);
+    });
     const url = new URL('/ws/audio', location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     if (key()) url.searchParams.set('token', key());
     socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
-    let acknowledged = false;
     socket.onopen = () => socket.send(JSON.stringify({ type: 'config', sample_rate: 16000, encoding: 'pcm16', language: $('language').value }));
     socket.onmessage = (e) => {
       const m = JSON.parse(e.data);
@@ -138,10 +138,6 @@ async function start() {
       $('start').disabled = false;
       $('stop').disabled = true;
     };
-    node.port.onmessage = ({ data }) => {
-      showLevel(data.peak);
-      if (acknowledged && socket.readyState === WebSocket.OPEN) socket.send(data.pcm);
-    };
     $('stop').disabled = false;
     $('audio-status').textContent = 'connecting…';
   } catch (e) {
@@ -152,8 +148,7 @@ async function start() {
 
 function stopMicrophone() {
   if (!audio) return;
-  audio.stream.getTracks().forEach((t) => t.stop());
-  audio.context.close();
+  audio.close();
   audio = null;
   showLevel(0);
   setSpeaking(false);

@@ -3,10 +3,12 @@
 // spoken back (24 kHz PCM, played as it arrives), both sides' text. Speaking over an answer
 // interrupts it (the service sends "interrupted"); the Interrupt button silences it here and skips
 // the rest of that answer.
+import { openMicrophone } from './microphone.js';
+
 const $ = (id) => document.getElementById(id);
 const RATE = 24000;
 
-let live = null; // { socket, mic: {context, stream, node}, speaker: AudioContext, sources, next, skip }
+let live = null; // { socket, mic, speaker: AudioContext, sources, next, skip }
 
 function line(who, text) {
   const log = $('talk-log');
@@ -90,15 +92,19 @@ function onMessage(m) {
   }
 }
 
+/** 20 ms of 16 kHz PCM16 as Live's realtime audio. */
+function send(socket, pcm) {
+  const bytes = new Uint8Array(pcm);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+  socket.send(JSON.stringify({ realtimeInput: { audio: { data: btoa(binary), mimeType: 'audio/pcm;rate=16000' } } }));
+}
+
 async function start() {
   $('talk-start').disabled = true;
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true } });
-    const context = new AudioContext();
-    await context.audioWorklet.addModule('/try/pcm-worklet.js');
-    const node = new AudioWorkletNode(context, 'pcm-worklet');
-    context.createMediaStreamSource(stream).connect(node);
-    live = { mic: { context, stream, node }, speaker: new AudioContext({ sampleRate: RATE }), sources: new Set(), next: 0, skip: false };
+    const mic = await openMicrophone((frame) => live?.socket?.readyState === WebSocket.OPEN && send(live.socket, frame.pcm));
+    live = { mic, speaker: new AudioContext({ sampleRate: RATE }), sources: new Set(), next: 0, skip: false };
     const url = new URL('/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent', location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const key = $('key').value.trim();
@@ -116,13 +122,6 @@ async function start() {
       $('talk-status').textContent = `ended${e.code !== 1000 && e.code !== 1005 ? ` (${e.code}${e.reason ? ': ' + e.reason : ''})` : ''}`;
       stop();
     };
-    node.port.onmessage = ({ data }) => {
-      if (socket.readyState !== WebSocket.OPEN) return;
-      const bytes = new Uint8Array(data.pcm);
-      let binary = '';
-      for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-      socket.send(JSON.stringify({ realtimeInput: { audio: { data: btoa(binary), mimeType: 'audio/pcm;rate=16000' } } }));
-    };
     $('talk-stop').disabled = false;
     $('talk-interrupt').disabled = false;
     $('talk-status').textContent = 'connecting…';
@@ -136,8 +135,7 @@ function stop() {
   if (!live) return;
   const { socket, mic, speaker } = live;
   silence();
-  mic.stream.getTracks().forEach((t) => t.stop());
-  mic.context.close();
+  mic.close();
   speaker.close();
   if (socket.readyState === WebSocket.OPEN) socket.close(1000);
   live = null;

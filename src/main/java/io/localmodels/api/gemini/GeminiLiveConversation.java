@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -252,35 +251,9 @@ final class GeminiLiveConversation implements SessionListener {
                 .whenComplete((ok, failure) -> answering = null);
     }
 
-    /** The answer's speech: 24 kHz PCM16 inlineData parts, each sentence's text as outputTranscription when asked for. */
+    /** The answer's speech, each piece sent unless the answer was interrupted. */
     private SpokenAnswer spoken(AtomicBoolean cancelled) {
-        String voice = GeminiSpeech.checked(setup.generation().speech(), speech, heardLanguage);
-        return new SpokenAnswer(speech, voice, 1.0, new SpokenAnswer.Listener() {
-            @Override
-            public void sentence(String text) {
-                if (setup.outputTranscription()) {
-                    ObjectNode m = JSON.objectNode();
-                    m.putObject("serverContent").putObject("outputTranscription").put("text", text);
-                    sendAnswer(m, cancelled);
-                }
-            }
-
-            @Override
-            public void audio(short[] pcm) {
-                sendAnswer(audioTurn(pcm), cancelled);
-            }
-        }, cancelled::get, AUDIO_CHUNK_SAMPLES);
-    }
-
-    /** About 100 ms of audio per message: a tenth of a second is as late as an interruption leaves audio in flight. */
-    private static final int AUDIO_CHUNK_SAMPLES = SpeechService.SAMPLE_RATE / 10;
-
-    private static ObjectNode audioTurn(short[] pcm) {
-        ObjectNode m = JSON.objectNode();
-        m.putObject("serverContent").putObject("modelTurn").putArray("parts").addObject().putObject("inlineData")
-                .put("mimeType", "audio/pcm;rate=" + SpeechService.SAMPLE_RATE)
-                .put("data", Base64.getEncoder().encodeToString(GeminiStream.littleEndian(pcm)));
-        return m;
+        return GeminiLiveVoice.open(speech, setup, heardLanguage, piece -> sendAnswer(piece, cancelled), cancelled::get);
     }
 
     /**
