@@ -3,43 +3,14 @@
 // document with what each session received; the Java test asserts.
 import {readFileSync} from 'node:fs';
 import {GoogleGenAI, Modality} from '@google/genai';
+import {openLive} from './live-session.mjs';
 
 const [baseUrl, apiKey, wavPath, jpegPath] = process.argv.slice(2);
 const ai = new GoogleGenAI({apiKey, httpOptions: {baseUrl}});
 const model = 'gemini-live-2.5-flash-preview';
 const out = {};
 
-/** A Live session whose messages are recorded; `until(pred)` waits for one that matches. */
-async function open(config) {
-  const messages = [];
-  const waiters = [];
-  let closed = null;
-  const session = await ai.live.connect({
-    model, config,
-    callbacks: {
-      onmessage: (m) => {
-        messages.push(m);
-        for (const w of [...waiters]) {
-          if (w.pred(m)) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve(m);
-          }
-        }
-      },
-      onclose: (e) => { closed = {code: e.code, reason: e.reason}; waiters.forEach((w) => w.reject(new Error('closed ' + e.code + ' ' + e.reason))); },
-      onerror: () => {},
-    },
-  });
-  const until = (pred, ms = 90000) => new Promise((resolve, reject) => {
-    const seen = messages.find(pred);
-    if (seen) return resolve(seen);
-    const w = {pred, resolve, reject};
-    waiters.push(w);
-    // unref: a pending deadline does not keep the script alive once everything is done
-    setTimeout(() => reject(new Error('timed out; received ' + JSON.stringify(messages).slice(0, 2000))), ms).unref();
-  });
-  return {session, messages, until, closed: () => closed};
-}
+const open = (config) => openLive(ai, model, config);
 
 /** Waits until a session has received nothing new for `quietMs`. */
 async function settle(s, quietMs = 2000) {

@@ -4,6 +4,7 @@
 // document with what each call returned; the Java test asserts (and has the audio recognised).
 import {readFileSync, writeFileSync} from 'node:fs';
 import {GoogleGenAI, Modality} from '@google/genai';
+import {openLive} from './live-session.mjs';
 
 const [baseUrl, outDir, wavPath, ...sentences] = process.argv.slice(2);
 const ai = new GoogleGenAI({apiKey: 'any-key', httpOptions: {baseUrl}});
@@ -93,34 +94,7 @@ out.errors.streamedVoice = await failure(() => ai.models.generateContentStream({
   config: {responseModalities: [Modality.AUDIO], speechConfig: {voiceConfig: {prebuiltVoiceConfig: {voiceName: 'Nobody'}}}}}));
 
 // 4. Gemini Live answering by voice
-async function open(config) {
-  const messages = [];
-  const waiters = [];
-  let closed = null;
-  const session = await ai.live.connect({
-    model: 'gemini-live-2.5-flash-preview', config,
-    callbacks: {
-      onmessage: (m) => {
-        messages.push(m);
-        for (const w of [...waiters]) {
-          if (w.pred(m)) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve(m);
-          }
-        }
-      },
-      onclose: (e) => { closed = {code: e.code, reason: e.reason}; waiters.forEach((w) => w.reject(new Error('closed ' + e.code + ' ' + e.reason))); },
-      onerror: () => {},
-    },
-  });
-  const until = (pred, ms = 90000) => new Promise((resolve, reject) => {
-    const seen = messages.find(pred);
-    if (seen) return resolve(seen);
-    waiters.push({pred, resolve, reject});
-    setTimeout(() => reject(new Error('timed out; received ' + JSON.stringify(messages).slice(0, 2000))), ms).unref();
-  });
-  return {session, messages, until, closed: () => closed};
-}
+const open = (config) => openLive(ai, 'gemini-live-2.5-flash-preview', config);
 
 const isAudio = (m) => m.serverContent?.modelTurn?.parts?.some((p) => p.inlineData);
 function liveSummary(messages) {

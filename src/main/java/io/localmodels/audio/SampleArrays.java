@@ -2,7 +2,10 @@ package io.localmodels.audio;
 
 import java.util.Arrays;
 
-/** Growing sample buffers, as the resampler's input window and the VAD's recent audio keep them. */
+/**
+ * Sample arrays: growing buffers (the resampler's input window, the VAD's recent audio, a spoken
+ * answer's next chunk), and 16-bit samples in the byte order of PCM16 files and streams.
+ */
 public final class SampleArrays {
 
     private SampleArrays() {
@@ -17,5 +20,23 @@ public final class SampleArrays {
                 ? Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + input.length)) : buffer;
         System.arraycopy(input, 0, out, length, input.length);
         return out;
+    }
+
+    /** The same for 16-bit samples. */
+    public static short[] append(short[] buffer, int length, short[] input) {
+        short[] out = length + input.length > buffer.length
+                ? Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + input.length)) : buffer;
+        System.arraycopy(input, 0, out, length, input.length);
+        return out;
+    }
+
+    /** 16-bit samples as little-endian bytes (PCM16 as WAV, raw pcm and Gemini's audio/pcm carry it). */
+    public static byte[] littleEndian(short[] pcm) {
+        byte[] bytes = new byte[pcm.length * 2];
+        for (int i = 0; i < pcm.length; i++) {
+            bytes[2 * i] = (byte) pcm[i];
+            bytes[2 * i + 1] = (byte) (pcm[i] >> 8);
+        }
+        return bytes;
     }
 }

@@ -1,5 +1,6 @@
 package io.localmodels.session;
 
+import io.localmodels.audio.SampleArrays;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 
 import java.util.Base64;
@@ -29,11 +30,7 @@ final class AudioFingerprint {
     }
 
     void add(short[] interleaved) {
-        byte[] le = new byte[interleaved.length * 2];
-        for (int i = 0; i < interleaved.length; i++) {
-            le[2 * i] = (byte) interleaved[i];
-            le[2 * i + 1] = (byte) (interleaved[i] >> 8);
-        }
+        byte[] le = SampleArrays.littleEndian(interleaved);
         digest.update(le, 0, le.length);
         samples += interleaved.length / channels;
     }

@@ -1,5 +1,8 @@
 package io.localmodels.tts;
 
+import io.localmodels.audio.SampleArrays;
+
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -139,6 +142,7 @@ public final class SpokenAnswer {
     private final class Chunker implements SpeechSink {
         private final String sentence;
         private short[] buffer = new short[0];
+        private int length;
         private boolean told;
 
         Chunker(String sentence) {
@@ -151,11 +155,9 @@ public final class SpokenAnswer {
                 told = true;
                 listener.sentence(sentence);
             }
-            short[] joined = new short[buffer.length + pcm.length];
-            System.arraycopy(buffer, 0, joined, 0, buffer.length);
-            System.arraycopy(pcm, 0, joined, buffer.length, pcm.length);
-            buffer = joined;
-            if (buffer.length >= minChunkSamples) {
+            buffer = SampleArrays.append(buffer, length, pcm);
+            length += pcm.length;
+            if (length >= minChunkSamples) {
                 flush();
             }
         }
@@ -168,9 +170,9 @@ public final class SpokenAnswer {
         }
 
         private void flush() {
-            if (buffer.length > 0) {
-                listener.audio(buffer);
-                buffer = new short[0];
+            if (length > 0) {
+                listener.audio(Arrays.copyOf(buffer, length));
+                length = 0;
             }
         }
 

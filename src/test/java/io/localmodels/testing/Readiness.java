@@ -19,6 +19,14 @@ public final class Readiness {
                 .body("checks.find { it.name == 'llm' }.data.state", equalTo("ready")));
     }
 
+    /** The fixture GGUF made, and both the embedded LLM and Whisper ready (within 90 s): what the Live pipeline needs. */
+    public static void awaitLlmAndAsr() {
+        LlamaFixtures.model();
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'llm' }.data.state", equalTo("ready"))
+                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+    }
+
     /** Whisper loaded: readiness' {@code asr} check says ready (within a minute). */
     public static void awaitAsr() {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)

@@ -18,6 +18,11 @@ public final class JsonErrors {
     private JsonErrors() {
     }
 
+    /** A value the client sent, as an error message quotes it: at most 40 characters, so a huge value never fills the answer. */
+    public static String excerpt(String value) {
+        return value.length() > 40 ? value.substring(0, 40) + "…" : value;
+    }
+
     public static String describe(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
             return "unknown field \"" + u.getPropertyName() + "\"";

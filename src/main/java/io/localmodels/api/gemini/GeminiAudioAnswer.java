@@ -3,6 +3,7 @@ package io.localmodels.api.gemini;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.localmodels.api.errors.ApiException;
 import io.localmodels.api.errors.Failures;
+import io.localmodels.audio.SampleArrays;
 import io.localmodels.llm.Generation;
 import io.localmodels.tts.SpeechService;
 import io.localmodels.tts.SpokenAnswer;
@@ -43,15 +44,7 @@ final class GeminiAudioAnswer implements SpokenAnswer.Listener, AutoCloseable {
      * @param sse the stream the audio goes out on; null to gather it for one answer
      */
     GeminiAudioAnswer(SpeechService speech, GeminiSpeech config, GeminiStream sse, BooleanSupplier gone) {
-        switch (speech.state()) {
-            case READY -> {
-            }
-            case LOADING -> throw new ApiException(503, "UNAVAILABLE", "speech output is starting; retry shortly");
-            default -> throw new ApiException(501, "UNIMPLEMENTED", "responseModalities AUDIO: speech output is "
-                    + speech.state().name().toLowerCase(Locale.ROOT) + (speech.reason() != null ? " (" + speech.reason() + ")" : "")
-                    + "; see /q/health/ready");
-        }
-        String name = GeminiSpeech.checked(config, speech, null);
+        String name = GeminiSpeech.readyVoice(config, speech);
         this.sse = sse;
         this.whole = sse == null ? new ByteArrayOutputStream() : null;
         this.voice = new SpokenAnswer(speech, name, 1.0, this, gone, sse == null ? SpeechService.SAMPLE_RATE : STREAM_CHUNK_SAMPLES);
@@ -113,7 +106,7 @@ final class GeminiAudioAnswer implements SpokenAnswer.Listener, AutoCloseable {
 
     @Override
     public void audio(short[] pcm) {
-        byte[] bytes = GeminiStream.littleEndian(pcm);
+        byte[] bytes = SampleArrays.littleEndian(pcm);
         if (sse != null) {
             sse.audio(bytes);
         } else {

@@ -256,7 +256,8 @@ public class GeminiLiveSocket {
         GeminiLiveSetup setup = server ? GeminiLiveSetup.read(message, vadDefaults, llm.defaultMaxTokens(), Integer.MAX_VALUE)
                 : GeminiLiveSetup.read(message, vadDefaults, Math.min(llm.defaultMaxTokens(), llm.contextSize()), llm.contextSize());
         if (setup.generation().modalities().audio()) {
-            requireSpeech(setup.generation().speech());
+            // spoken answers need speech output, and the voice the setup names must be one here (1007 otherwise)
+            GeminiSpeech.readyVoice(setup.generation().speech(), speech);
         }
         ObjectNode complete = JSON.createObjectNode();
         complete.putObject("setupComplete");
@@ -282,17 +283,6 @@ public class GeminiLiveSocket {
         c.attach(peer, false);
         peer.conversation = c;
         c.resumptionUpdate();
-    }
-
-    /** Spoken answers need speech output, and the voice the setup names must be one here (a 1007 otherwise). */
-    private void requireSpeech(GeminiSpeech config) {
-        switch (speech.state()) {
-            case READY -> GeminiSpeech.checked(config, speech, null);
-            case LOADING -> throw new ApiException(503, "UNAVAILABLE", "speech output is starting; retry shortly");
-            default -> throw new ApiException(501, "UNIMPLEMENTED", "responseModalities AUDIO: speech output is "
-                    + speech.state().name().toLowerCase(Locale.ROOT) + (speech.reason() != null ? " (" + speech.reason() + ")" : "")
-                    + "; see /q/health/ready");
-        }
     }
 
     private static ApiException unknownHandle() {

@@ -2,6 +2,7 @@ package io.localmodels.api.gemini;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.localmodels.audio.SampleArrays;
 import io.localmodels.tts.SpeechService;
 import io.localmodels.tts.SpokenAnswer;
 
@@ -51,7 +52,7 @@ final class GeminiLiveVoice {
         ObjectNode m = JSON.objectNode();
         m.putObject("serverContent").putObject("modelTurn").putArray("parts").addObject().putObject("inlineData")
                 .put("mimeType", "audio/pcm;rate=" + SpeechService.SAMPLE_RATE)
-                .put("data", Base64.getEncoder().encodeToString(GeminiStream.littleEndian(pcm)));
+                .put("data", Base64.getEncoder().encodeToString(SampleArrays.littleEndian(pcm)));
         return m;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.localmodels.api.errors.ApiException;
+import io.localmodels.api.errors.JsonErrors;
 import io.localmodels.llm.ChatMessage;
 import io.localmodels.llm.GenerationRequest;
 import io.localmodels.llm.LlmGrammars;
@@ -183,14 +184,11 @@ final class GeminiRequests {
                 case "TEXT" -> text = true;
                 case "AUDIO" -> audio = true;
                 default -> throw invalid("generationConfig.responseModalities: TEXT and AUDIO are supported (this server has no image "
-                        + "synthesis); got " + (m.isTextual() ? "'" + shorten(m.asText()) + "'" : m.getNodeType().name().toLowerCase(Locale.ROOT)));
+                        + "synthesis); got " + (m.isTextual() ? "'" + JsonErrors.excerpt(m.asText()) + "'"
+                        : m.getNodeType().name().toLowerCase(Locale.ROOT)));
             }
         }
         return audio ? text ? Modalities.TEXT_AND_AUDIO : Modalities.AUDIO : Modalities.TEXT;
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     /** A field by its camelCase name or its snake_case spelling. */

@@ -1,6 +1,7 @@
 package io.localmodels.api.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.localmodels.api.errors.ApiException;
 import io.localmodels.tts.SpeechService;
 import io.localmodels.tts.TtsException;
 
@@ -116,6 +117,22 @@ record GeminiSpeech(String voiceName, String languageCode, Map<String, String> s
             all.add(voiceName);
         }
         return all;
+    }
+
+    /**
+     * The voice of a spoken answer, with speech output ready: 503 while it starts, 501 when it is off or its
+     * library is missing, 400 for a voice or language it does not have.
+     */
+    static String readyVoice(GeminiSpeech config, SpeechService service) {
+        switch (service.state()) {
+            case READY -> {
+                return checked(config, service, null);
+            }
+            case LOADING -> throw new ApiException(503, "UNAVAILABLE", "speech output is starting; retry shortly");
+            default -> throw new ApiException(501, "UNIMPLEMENTED", "responseModalities AUDIO: speech output is "
+                    + service.state().name().toLowerCase(Locale.ROOT) + (service.reason() != null ? " (" + service.reason() + ")" : "")
+                    + "; see /q/health/ready");
+        }
     }
 
     /** The voice's check as the API answers it (a TtsException from the service's own voice lookup is a 400 too). */

@@ -56,15 +56,6 @@ final class GeminiStream {
         return part;
     }
 
-    /** 16-bit samples as little-endian bytes. */
-    static byte[] littleEndian(short[] pcm) {
-        byte[] bytes = new byte[pcm.length * 2];
-        for (int i = 0; i < pcm.length; i++) {
-            bytes[2 * i] = (byte) pcm[i];
-            bytes[2 * i + 1] = (byte) (pcm[i] >> 8);
-        }
-        return bytes;
-    }
 
     private final HttpServerResponse response;
     private final Context context;

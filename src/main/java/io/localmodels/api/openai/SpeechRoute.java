@@ -2,9 +2,11 @@ package io.localmodels.api.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.localmodels.api.errors.JsonErrors;
 import io.localmodels.api.errors.RouteErrors;
 import io.localmodels.api.http.StrictJson;
 import io.localmodels.audio.OggOpusWriter;
+import io.localmodels.audio.SampleArrays;
 import io.localmodels.tts.SpeechService;
 import io.localmodels.tts.SpeechSink;
 import io.localmodels.tts.TtsException;
@@ -98,11 +100,7 @@ public class SpeechRoute {
                     write(Buffer.buffer(opus.write(pcm)));
                     return;
                 }
-                Buffer chunk = Buffer.buffer(pcm.length * 2);
-                for (short s : pcm) {
-                    chunk.appendShortLE(s);
-                }
-                write(chunk);
+                write(Buffer.buffer(SampleArrays.littleEndian(pcm)));
             }
 
             @Override
@@ -195,12 +193,12 @@ public class SpeechRoute {
         String format = optionalText(body, "response_format");
         format = format == null ? DEFAULT_FORMAT : format.strip().toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(format)) {
-            throw invalid("response_format '" + shorten(format) + "' is not offered; " + String.join(", ", FORMATS)
+            throw invalid("response_format '" + JsonErrors.excerpt(format) + "' is not offered; " + String.join(", ", FORMATS)
                     + " are (24 kHz mono: 16-bit PCM, or Ogg Opus; without response_format the answer is " + DEFAULT_FORMAT + ")");
         }
         String streamFormat = optionalText(body, "stream_format");
         if (streamFormat != null && !streamFormat.equals("audio")) {
-            throw invalid("stream_format '" + shorten(streamFormat) + "' is not offered; audio is (the body streams as it is made)");
+            throw invalid("stream_format '" + JsonErrors.excerpt(streamFormat) + "' is not offered; audio is (the body streams as it is made)");
         }
         double speed = 1.0;
         JsonNode s = body.get("speed");
@@ -222,10 +220,6 @@ public class SpeechRoute {
             throw invalid(field + " must be a string");
         }
         return v.textValue();
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     private static TtsException invalid(String message) {

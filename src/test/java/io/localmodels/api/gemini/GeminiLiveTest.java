@@ -3,8 +3,8 @@ package io.localmodels.api.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.localmodels.testing.EmbeddedLlmProfile;
-import io.localmodels.testing.LlamaFixtures;
 import io.localmodels.testing.NodeScripts;
+import io.localmodels.testing.Readiness;
 import io.localmodels.testing.SharedFiles;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,9 +16,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,10 +37,7 @@ class GeminiLiveTest {
 
     @BeforeEach
     void ready() {
-        LlamaFixtures.model();
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/q/health/ready").then()
-                .body("checks.find { it.name == 'llm' }.data.state", equalTo("ready"))
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitLlmAndAsr();
     }
 
     @Test

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.localmodels.testing.EmbeddedLlmProfile;
 import io.localmodels.testing.Espeak;
-import io.localmodels.testing.LlamaFixtures;
 import io.localmodels.testing.NodeScripts;
+import io.localmodels.testing.Readiness;
 import io.localmodels.testing.PocketSphinx;
 import io.localmodels.testing.SharedFiles;
 import io.localmodels.testing.Sox;
@@ -25,9 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,10 +47,7 @@ class GeminiSpeechTest {
 
     @BeforeEach
     void ready() {
-        LlamaFixtures.model();
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/q/health/ready").then()
-                .body("checks.find { it.name == 'llm' }.data.state", equalTo("ready"))
-                .body("checks.find { it.name == 'asr' }.data.state", equalTo("ready")));
+        Readiness.awaitLlmAndAsr();
     }
 
     @Test
