@@ -74,7 +74,14 @@ record GeminiSpeech(String voiceName, String languageCode, Map<String, String> s
         if (voiceConfig.isMissingNode() || voiceConfig.isNull()) {
             return null;
         }
-        JsonNode name = GeminiRequests.field(GeminiRequests.field(voiceConfig, "prebuiltVoiceConfig"), "voiceName");
+        if (!voiceConfig.isObject()) {
+            throw GeminiRequests.invalid(where + " must be an object");
+        }
+        JsonNode prebuilt = GeminiRequests.field(voiceConfig, "prebuiltVoiceConfig");
+        if (!prebuilt.isMissingNode() && !prebuilt.isNull() && !prebuilt.isObject()) {
+            throw GeminiRequests.invalid(where + ".prebuiltVoiceConfig must be an object");
+        }
+        JsonNode name = GeminiRequests.field(prebuilt, "voiceName");
         if (name.isMissingNode() || name.isNull()) {
             return null;
         }

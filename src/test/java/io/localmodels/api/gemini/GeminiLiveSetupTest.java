@@ -96,6 +96,8 @@ class GeminiLiveSetupTest {
                 {"\"responseModalities\":[\"" + "A".repeat(100_000) + "\"]", "TEXT and AUDIO are supported"},
                 {"\"speechConfig\":5", "speechConfig must be an object"},
                 {"\"speechConfig\":{\"voice\":\"Kore\"}", "Unknown name \"voice\""},
+                {"\"speechConfig\":{\"voiceConfig\":[1,2]}", "voiceConfig must be an object"},
+                {"\"speechConfig\":{\"voiceConfig\":{\"prebuiltVoiceConfig\":\"Kore\"}}", "prebuiltVoiceConfig must be an object"},
                 {"\"speechConfig\":{\"voiceConfig\":{\"prebuiltVoiceConfig\":{\"voiceName\":7}}}", "voiceName must be a voice name"},
                 {"\"speechConfig\":{\"voiceConfig\":{\"prebuiltVoiceConfig\":{\"voiceName\":\"" + "k".repeat(5000) + "\"}}}",
                         "voiceName must be a voice name"},
